@@ -1,0 +1,1 @@
+"""Measuring frontlines against gold data: one module per gold set."""

