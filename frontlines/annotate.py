@@ -37,10 +37,26 @@ class Annotated:
 
 @cache
 def load_nlp(model: str = MODEL) -> Any:
-    """The spaCy pipeline, loaded on first use (never at import)."""
-    import spacy
+    """The spaCy pipeline, loaded on first use (never at import).
 
-    return spacy.load(model)
+    A line break always ends a sentence: headlines, bylines and datelines stand on
+    their own lines in news pages and must not run into the lead.
+    """
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("frontlines_line_breaks"):
+        Language.component("frontlines_line_breaks", func=line_breaks)
+    nlp = spacy.load(model)
+    nlp.add_pipe("frontlines_line_breaks", before="parser")
+    return nlp
+
+
+def line_breaks(doc: Any) -> Any:
+    for tok in doc[1:]:
+        if "\n" in doc[tok.i - 1].text or "\n" in doc[tok.i - 1].whitespace_:
+            tok.is_sent_start = True
+    return doc
 
 
 def stretches(document: Document) -> list[tuple[SegmentKind, int, int, str | None]]:

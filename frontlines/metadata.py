@@ -38,6 +38,7 @@ _MONTH = (
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}\.?,? (\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d|19\d\d)\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH} (\d{{4}})\b", re.I)
 _PUBLISHER = re.compile(r"\(([A-Z][\w.'’&\- ]{1,50}?)\)\s*[-–—:]")
 _ENGLISH = frozenset(
@@ -248,6 +249,8 @@ def full_dates(text: str) -> list[date]:
         hits.append((m.start(), make_date(m.group(3), m.group(1), m.group(2))))
     for m in _ISO.finditer(text):
         hits.append((m.start(), make_date(m.group(1), m.group(2), m.group(3))))
+    for m in _DOTTED.finditer(text):  # 09.11.2017: day first, as in European copy
+        hits.append((m.start(), make_date(m.group(3), m.group(2), m.group(1))))
     return [d for _, d in sorted(hits, key=lambda h: h[0]) if d != date.min]
 
 
