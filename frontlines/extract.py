@@ -12,6 +12,7 @@ trigger. Nothing the text does not say is filled in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -110,6 +111,12 @@ class Context:
     lexicon: Lexicon
     published: date | None
 
+    def mentions_between(self, start: int, end: int) -> list[Mention]:
+        """Mentions starting in [start, end); ``mentions`` are sorted by start."""
+        lo = bisect_left(self.mentions, start, key=lambda m: m.start)
+        hi = bisect_left(self.mentions, end, key=lambda m: m.start)
+        return list(self.mentions[lo:hi])
+
 
 def extract(
     items: Iterable[Linked],
@@ -132,7 +139,7 @@ def part_events(ctx: Context, part: Part) -> Iterator[Event]:
     last_place: tuple[Mention, int] | None = None
     for sent in part.doc.sents:
         s_start, s_end = part.offset + sent.start_char, part.offset + sent.end_char
-        in_sent = [m for m in ctx.mentions if s_start <= m.start < s_end]
+        in_sent = ctx.mentions_between(s_start, s_end)
         places = [m for m in in_sent if m.kind == "place" and m.ref]
         for trigger_tok, trigger in triggers(ctx.lexicon, sent):
             event = build_event(ctx, part, sent, trigger_tok, trigger, in_sent, previous_actor,
@@ -501,26 +508,13 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
     """A headline and the lead that repeats it are one event: keep the fuller one."""
     kept: list[Event] = []
     for event in events:
-        twin = next((k for k in kept if same_happening(k, event)), None)
+        twin = next((k for k in kept if k.same_happening(event)), None)
         if twin is None:
             kept.append(event)
             continue
         if completeness(event) > completeness(twin):
             kept[kept.index(twin)] = replace(event, id=twin.id)
     return kept
-
-
-def same_happening(a: Event, b: Event) -> bool:
-    if (a.type, a.sub_type, a.from_comment, a.certainty) != (
-        b.type, b.sub_type, b.from_comment, b.certainty
-    ):  # fmt: skip
-        return False
-    if a.actor1 and b.actor1 and a.actor1 != b.actor1:
-        return False
-    if a.place and b.place and a.place.id != b.place.id:
-        return False
-    return not (a.date_start and b.date_start and a.date_start != b.date_start and
-                a.time_precision == b.time_precision == "day")  # fmt: skip
 
 
 def completeness(event: Event) -> int:

@@ -107,7 +107,7 @@ class Linker:
             places = self.place_mentions(doc_id, part, taken, countries)
             mentions.extend(actors)
             mentions.extend(places)
-            mentions.extend(self.generic_mentions(doc_id, part, taken, actors + mentions))
+            mentions.extend(self.generic_mentions(doc_id, part, taken, mentions))
             mentions.extend(value_mentions(doc_id, part, taken))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 

@@ -161,10 +161,20 @@ class Event:
     cluster_id: str | None = None
     notes: str | None = None
 
-    def key(self) -> tuple[str, str, str | None, str | None, str | None, str | None]:
-        """What makes two events from one document the same event."""
-        place = self.place.id if self.place else None
-        return (self.type, self.sub_type, self.actor1, self.actor2, place, self.date_start)
+    def same_happening(self, other: Event) -> bool:
+        """Whether two events of one document tell the same happening (a headline and
+        the lead that repeats it): same type, source kind and certainty, and no field
+        that both fill in differently."""
+        if (self.type, self.sub_type, self.from_comment, self.certainty) != (
+            other.type, other.sub_type, other.from_comment, other.certainty
+        ):  # fmt: skip
+            return False
+        if self.actor1 and other.actor1 and self.actor1 != other.actor1:
+            return False
+        if self.place and other.place and self.place.id != other.place.id:
+            return False
+        both_days = self.time_precision == other.time_precision == "day"
+        return not (both_days and self.date_start != other.date_start)
 
 
 def event_id(doc_id: str, start: int, sub_type: str, ordinal: int = 0) -> str:

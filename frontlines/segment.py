@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from frontlines import metadata
 from frontlines.errors import DataFileError
 from frontlines.models import Document, Precision, Segment, SegmentKind, content_id
 from frontlines.paths import data_file
@@ -283,8 +284,6 @@ def to_document(
     model: LineModel | None = None,
 ) -> Document:
     """Segment a raw input and gather its metadata into a Document."""
-    from frontlines import metadata
-
     if raw.format == "html":
         page = metadata.from_html(raw.content)
         text, segments = page.text, page.segments

@@ -24,6 +24,12 @@ def test_dates_resolve_relative_phrases() -> None:
     assert resolve("on Tuesday", None) is None
 
 
+def test_annotate_line_break_ends_a_sentence(res: Resources) -> None:
+    doc = res.nlp("Syrian troops take al-Mayadin\nDEIR EZ-ZOR, Syria - The army entered the town.")
+    firsts = [s.text.split()[0] for s in doc.sents]
+    assert firsts[:2] == ["Syrian", "DEIR"]
+
+
 def test_extract_capture_with_roles_place_and_date(res: Resources) -> None:
     events = parse(
         res,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import article
 
@@ -26,13 +28,12 @@ def test_normalize_skeleton_unifies_transliterations(variants: tuple[str, ...]) 
 
 def test_normalize_key_drops_article_and_marks() -> None:
     assert key("ar-Raqqah") == key("Ar Raqqah") == "raqqah"
-    assert key("Hashd al-Sha'bi") == key("Hashd ash-Sha’bi".replace("ash-", "al-"))
+    assert key("Hashd al-Sha'bi") == key("al-Hashd ash-Sha’bi") == "hashd shabi"
+    assert key("Al Mayādīn") == key("el-Mayadin") == "mayadin"
 
 
-def test_registry_rejects_bad_schema(tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "bad.yaml"
+def test_registry_rejects_bad_schema(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
     path.write_text("- {id: x, name: X, kind: warlord}\n")
     with pytest.raises(DataFileError, match="kind"):
         Registry.load(path)
