@@ -13,6 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import urlparse
 
 from frontlines.models import Precision, Segment
@@ -35,10 +37,15 @@ _MONTH = (
     r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+_DATELINE_LEAD = re.compile(
+    r"(?:(?:date of publication|published(?: on)?|posted on|last updated(?: at| on)?|updated)"
+    r"\W*)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?(?=\d|[a-z]{3,9}\.? \d)",
+    re.I,
+)
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}\.?,? (\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
-_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(20\d\d|19\d\d)\b")
+_DOTTED = re.compile(r"\b(\d{1,2})([.-])(\d{1,2})\2(20\d\d|19\d\d)\b")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH} (\d{{4}})\b", re.I)
 _PUBLISHER = re.compile(r"\(([A-Z][\w.'’&\- ]{1,50}?)\)\s*[-–—:]")
 _ENGLISH = frozenset(
@@ -58,6 +65,7 @@ class Page:
     sitename: str | None
     date: str | None
     url: str | None
+    flat: FlatPage | None = None  # the flattened page whose lines the segmenter labels
 
 
 @dataclass(frozen=True)
@@ -71,19 +79,28 @@ class Meta:
 
 
 def from_html(html: str) -> Page:
-    """Main text, comments and metadata of an HTML page.
+    """The readable text and metadata of an HTML page.
 
-    The readable text is the headline, the main text, then each comment, separated by
-    blank lines; segments give their offsets into that text.
+    The text is the page flattened by ``flatten_html`` (every visible block a line, page
+    clutter and comments included, with an offset map back to the markup); the segment
+    stage labels its lines. trafilatura gives the metadata (title, site name, date, URL).
+    Only when the page has no visible block text does trafilatura's main text and
+    comments become the text (then offsets point into that extraction).
     """
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
         html, include_comments=True, with_metadata=True, include_tables=False
     )
+    title = getattr(extracted, "title", None)
+    sitename = getattr(extracted, "sitename", None)
+    published = getattr(extracted, "date", None)
+    url = getattr(extracted, "url", None)
+    flat = flatten_html(html)
+    if flat.lines:
+        return Page(flat.text, (), title, sitename, published, url, flat)
     if extracted is None:
         return Page("", (), None, None, None, None)
-    title = getattr(extracted, "title", None)
     main = (getattr(extracted, "text", None) or "").strip()
     parts: list[tuple[str, str, str | None]] = []
     if title and not main.startswith(title):
@@ -92,18 +109,205 @@ def from_html(html: str) -> Page:
         parts.append(("body", main, None))
     comments = comment_blocks(html)
     if not comments:
-        flat = (getattr(extracted, "comments", None) or "").strip()
-        comments = [(None, block) for block in re.split(r"\n+", flat) if block.strip()]
+        found = (getattr(extracted, "comments", None) or "").strip()
+        comments = [(None, block) for block in re.split(r"\n+", found) if block.strip()]
     parts.extend(("comment", text, author) for author, text in comments)
     text, segments = join_parts(parts)
-    return Page(
-        text=text,
-        segments=segments,
-        title=title,
-        sitename=getattr(extracted, "sitename", None),
-        date=getattr(extracted, "date", None),
-        url=getattr(extracted, "url", None),
+    return Page(text, segments, title, sitename, published, url)
+
+
+_SKIP = frozenset({"head", "script", "style", "noscript", "template", "svg", "iframe", "select"})
+_BLOCK = frozenset(
+    """address article aside blockquote body br dd details dialog div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section
+    summary table td th tr ul button label""".split()
+)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+@dataclass(frozen=True)
+class OffsetMap:
+    """Where each stretch of a document's text came from in the original HTML: runs of
+    (text start, source start, length) in which characters map one to one."""
+
+    runs: tuple[tuple[int, int, int], ...]
+
+    def to_source(self, offset: int) -> int | None:
+        """The offset in the original HTML of the text character at ``offset`` (for a
+        character the flattening added, such as a line break, the next one that came
+        from the page); None past the end."""
+        lo, hi = 0, len(self.runs)
+        while lo < hi:  # the first run that ends after offset
+            mid = (lo + hi) // 2
+            start, _, length = self.runs[mid]
+            if start + length <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(self.runs):
+            return None
+        start, source, _ = self.runs[lo]
+        return source + max(offset - start, 0)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """The original HTML span of the text span [start, end)."""
+        first = self.to_source(start)
+        last = self.to_source(end - 1) if end > start else first
+        if first is None or last is None:
+            return None
+        return first, last + 1
+
+
+@dataclass(frozen=True)
+class FlatPage:
+    """An HTML page as lines of visible text, one per block element, in reading order,
+    with their origin in the markup and what comment markup says about them."""
+
+    lines: tuple[str, ...]
+    offsets: OffsetMap
+    comment: tuple[int | None, ...]  # per line: the comment element it sits in, if any
+    in_comment_text: tuple[bool, ...]  # per line: inside that comment's text element
+    authors: dict[int, str]  # comment element -> the commenter's name from the markup
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+class _Flattener(HTMLParser):
+    """Visible text of a page with the source offset of every character."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.html = html
+        self.line_starts = [0]
+        for number, char in enumerate(html):
+            if char == "\n":
+                self.line_starts.append(number + 1)
+        self.stack: list[tuple[str, int | None, str]] = []  # tag, comment id, role
+        self.skip = 0
+        self.comments = 0
+        self.lines: list[tuple[list[str], list[int], int | None, bool]] = []
+        self.current: tuple[list[str], list[int], int | None, bool] = ([], [], None, False)
+        self.authors: dict[int, list[str]] = {}
+        self.space = False
+
+    def here(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def context(self) -> tuple[int | None, str]:
+        return (self.stack[-1][1], self.stack[-1][2]) if self.stack else (None, "")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += tag not in _VOID
+            return
+        if tag in _BLOCK:
+            self.newline()
+        if tag in _VOID:
+            return
+        names = " ".join(v or "" for k, v in attrs if k in ("class", "id")).lower().split()
+        comment, role = self.context()
+        if "comment" in names or (comment is None and "comment-body" in names):  # or a reply
+            self.comments += 1
+            comment, role = self.comments, ""
+        elif comment is not None:
+            if any(n in ("comment-content", "comment-text") for n in names):
+                role = "text"
+            elif any(n in ("fn", "comment-author") for n in names) and role != "text":
+                role = "author"
+            elif "says" in names:
+                role = "says"
+        self.stack.append((tag, comment, role))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(self.skip - 1, 0)
+            return
+        if tag in _VOID:
+            return
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                break
+        if tag in _BLOCK:
+            self.newline()
+
+    def handle_data(self, data: str) -> None:
+        self.add(data, [self.here() + i for i in range(len(data))])
+
+    def handle_entityref(self, name: str) -> None:
+        self.add(unescape(f"&{name};"), None)
+
+    def handle_charref(self, name: str) -> None:
+        self.add(unescape(f"&#{name};"), None)
+
+    def add(self, data: str, sources: list[int] | None) -> None:
+        if self.skip:
+            return
+        start = self.here()
+        sources = sources or [start] * len(data)
+        comment, role = self.context()
+        chars, offsets, line_comment, in_text = self.current
+        if comment is not None and role == "author":
+            self.authors.setdefault(comment, []).append(data)
+        for char, source in zip(data, sources, strict=True):
+            if char.isspace():
+                self.space = bool(chars)
+                continue
+            if self.space:
+                chars.append(" ")
+                offsets.append(source)
+                self.space = False
+            chars.append(char)
+            offsets.append(source)
+        if chars:
+            if line_comment is None:
+                line_comment = comment
+            self.current = (chars, offsets, line_comment, in_text or role == "text")
+
+    def newline(self) -> None:
+        if self.current[0]:
+            self.lines.append(self.current)
+        self.current = ([], [], None, False)
+        self.space = False
+
+
+def flatten_html(html: str) -> FlatPage:
+    """The page's visible text, one line per block, with an offset map into ``html``."""
+    parser = _Flattener(html)
+    parser.feed(html)
+    parser.close()
+    parser.newline()
+    runs: list[tuple[int, int, int]] = []
+    position = 0
+    for chars, offsets, _, _ in parser.lines:
+        for i, source in enumerate(offsets):
+            last = runs[-1] if runs else None
+            if last and last[0] + last[2] == position + i and last[1] + last[2] == source:
+                runs[-1] = (last[0], last[1], last[2] + 1)
+            else:
+                runs.append((position + i, source, 1))
+        position += len(chars) + 1
+    authors = {
+        number: name
+        for number, parts in parser.authors.items()
+        if (name := re.sub(r"\s+(says|said|wrote):?\s*$", "", " ".join("".join(parts).split())))
+    }
+    return FlatPage(
+        lines=tuple("".join(chars) for chars, _, _, _ in parser.lines),
+        offsets=OffsetMap(tuple(runs)),
+        comment=tuple(c for _, _, c, _ in parser.lines),
+        in_comment_text=tuple(t for _, _, _, t in parser.lines),
+        authors=authors,
     )
+
+
+def offset_map(html: str) -> OffsetMap:
+    """The map from a stored HTML document's text offsets (segments, mentions, evidence)
+    back to the original page; the same page always gives the same map."""
+    return flatten_html(html).offsets
 
 
 def join_parts(parts: Sequence[tuple[str, str, str | None]]) -> tuple[str, tuple[Segment, ...]]:
@@ -159,7 +363,9 @@ def gather(
 ) -> Meta:
     """Metadata of a document from every place it can come from, best first."""
     body = [text[s.start : s.end] for s in segments if s.kind == "body"]
-    head = "\n".join(body)[:1500]
+    # the page head (datelines, a header date, a byline) may be labelled clutter, so
+    # publisher and date are read from everything that is not a reader comment
+    head = "\n".join(text[s.start : s.end] for s in segments if s.kind != "comment")[:1500]
     url = raw.url or (page.url if page else None)
     title = raw.title or (page.title if page else None) or first_line(body)
     publisher = (
@@ -209,15 +415,38 @@ def resolve_published(
 
 
 def dateline_date(head: str) -> date | None:
-    """A full date standing on a short line near the top, or before a dateline dash."""
-    for line in head.split("\n")[:8]:
-        line = line.strip()
-        prefix = re.split(r"\s[-–—]\s", line, maxsplit=1)[0] if len(line) > 80 else line
-        if len(prefix) <= 100:
-            found = first_full_date(prefix)
-            if found:
-                return found
+    """A full date standing on a short line near the top, before a dateline dash, or
+    opening a long line ("Tue 05 Jul 2016 Suicide bombing kills ...", "Published July 20
+    2015 A checkpoint ...")."""
+    lines = [line.strip() for line in head.split("\n") if line.strip()]
+    for line in lines[:20]:
+        if len(line) <= 60 and not line.endswith("."):  # a date line, a byline with a date
+            prefix = line
+        else:  # the part before a dateline dash, or a date opening the line
+            parts = re.split(r"\s[-–—]\s", line, maxsplit=1)
+            prefix = parts[0] if len(parts) == 2 and len(parts[0]) <= 100 else ""
+            if not prefix:
+                opening = _DATELINE_LEAD.match(line)
+                prefix = line[: opening.end() + 20] if opening else ""
+        found = first_full_date(prefix)
+        if found:
+            return found
     return None
+
+
+def dateline_end(text: str) -> int:
+    """Where a dateline that opens the text ends ("Tue 05 Jul 2016 ", "Date of publication
+    18 July 2016 "), or 0: the date there is when the copy was published, not when
+    anything in it happened."""
+    opening = _DATELINE_LEAD.match(text)
+    if opening is None:
+        return 0
+    head = text[opening.end() : opening.end() + 40]
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _DOTTED, _ISO):
+        found = pattern.match(head)
+        if found:
+            return opening.end() + found.end()
+    return 0
 
 
 def parse_date(text: str) -> tuple[str, Precision] | None:
@@ -249,8 +478,8 @@ def full_dates(text: str) -> list[date]:
         hits.append((m.start(), make_date(m.group(3), m.group(1), m.group(2))))
     for m in _ISO.finditer(text):
         hits.append((m.start(), make_date(m.group(1), m.group(2), m.group(3))))
-    for m in _DOTTED.finditer(text):  # 09.11.2017: day first, as in European copy
-        hits.append((m.start(), make_date(m.group(3), m.group(2), m.group(1))))
+    for m in _DOTTED.finditer(text):  # 09.11.2017, 29-07-2015: day first, as in European
+        hits.append((m.start(), make_date(m.group(4), m.group(3), m.group(1))))  # and Arab copy
     return [d for _, d in sorted(hits, key=lambda h: h[0]) if d != date.min]
 
 

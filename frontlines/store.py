@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -35,7 +36,7 @@ from frontlines.models import (
     Segment,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -130,8 +131,17 @@ CREATE TABLE rejects (
 );
 """
 
+# Version 2: MinHash signatures of document bodies for near-duplicate detection (dedup.py);
+# documents stored before it get theirs when the duplicate index is first loaded.
+_SCHEMA_V2 = """
+CREATE TABLE signatures (
+    doc_id TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    minhash BLOB NOT NULL
+);
+"""
+
 # MIGRATIONS[v] upgrades a database at schema version v to version v + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
 
 _DOCUMENT_COLUMNS = (
     "id",
@@ -195,10 +205,21 @@ Row = dict[str, Any]
 class Store:
     """A frontlines database in one SQLite file (or ``":memory:"``)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, readonly: bool = False) -> None:
+        """Open (and migrate) a database; ``readonly`` opens an existing one with SQLite's
+        ``mode=ro``, refuses every write and never migrates."""
         self.path = os.fspath(path)
+        self.readonly = readonly
         try:
-            self._conn = sqlite3.connect(self.path, isolation_level=None)
+            if readonly:
+                # A reader may be opened in one thread and used in another (a web
+                # request's worker), never by two at once.
+                uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
+                self._conn = sqlite3.connect(
+                    uri, uri=True, isolation_level=None, check_same_thread=False
+                )
+            else:
+                self._conn = sqlite3.connect(self.path, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         try:
@@ -247,6 +268,14 @@ class Store:
             conn.executemany(_insert("mentions", _MENTION_COLUMNS), map(_mention_row, mentions))
             conn.executemany(_insert("events", _EVENT_COLUMNS), map(_event_row, events))
         return True
+
+    def save_signature(self, doc_id: str, signature: bytes) -> None:
+        """Keep a stored document's near-duplicate signature (see ``frontlines.dedup``)."""
+        with self._transaction(f"signature of {doc_id}") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO signatures (doc_id, minhash) VALUES (?, ?)",
+                (doc_id, signature),
+            )
 
     def save_rejected(self, rejected: Rejected) -> None:
         """Record input that could not be processed; the same rejection is kept once."""
@@ -317,6 +346,43 @@ class Store:
             for table in _COUNTED_TABLES
         }
 
+    def query_events(
+        self, where: str = "1", params: Sequence[object] = (), *, limit: int = -1, offset: int = 0
+    ) -> Iterator[Event]:
+        """Events matching an SQL condition on the events table's columns (values as
+        ``?`` parameters), ordered by date, then id; ``limit`` -1 means all."""
+        order = "date_start IS NULL, date_start, id LIMIT ? OFFSET ?"
+        rows = self._select(
+            _EVENT_COLUMNS, "events", where=where, params=(*params, limit, offset), order=order
+        )
+        return map(_event_from, rows)
+
+    def count_where(self, table: str, where: str = "1", params: Sequence[object] = ()) -> int:
+        """How many rows of one table match an SQL condition."""
+        if table not in _COUNTED_TABLES:
+            raise UsageError(f"unknown table {table!r}")
+        sql = f"SELECT count(*) FROM {table} WHERE {where}"
+        return int(self._conn.execute(sql, params).fetchone()[0])
+
+    def query_documents(
+        self, where: str = "1", params: Sequence[object] = (), *, limit: int = -1, offset: int = 0
+    ) -> Iterator[Document]:
+        """Documents matching an SQL condition on the documents table, ordered by
+        publication date, then id."""
+        order = "published IS NULL, published, id LIMIT ? OFFSET ?"
+        paged = (*params, limit, offset)
+        rows = self._select(_DOCUMENT_COLUMNS, "documents", where=where, params=paged, order=order)
+        return map(_document_from, rows)
+
+    def signatures(self) -> Iterator[tuple[str, bytes | None]]:
+        """(document id, signature or None) for every stored document, in the order they
+        were stored."""
+        rows = self._conn.execute(
+            "SELECT d.id, s.minhash FROM documents d LEFT JOIN signatures s ON s.doc_id = d.id "
+            "ORDER BY d.rowid"
+        )
+        return ((row[0], bytes(row[1]) if row[1] is not None else None) for row in rows)
+
     def processed_origins(self) -> set[str]:
         """Origins already stored or rejected: what a resumed ingest can skip."""
         rows = self._conn.execute("SELECT origin FROM documents UNION SELECT origin FROM rejects")
@@ -327,6 +393,8 @@ class Store:
     def _configure(self) -> None:
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA foreign_keys = ON")
+        if self.readonly:
+            return
         self._conn.execute("PRAGMA journal_mode = WAL")
         # In WAL mode NORMAL never corrupts the file; a power cut may lose the last commit,
         # which a resumed ingest redoes.
@@ -335,6 +403,11 @@ class Store:
     def _migrate(self) -> None:
         if self._schema_version() == SCHEMA_VERSION:
             return
+        if self.readonly:
+            raise StoreError(
+                f"{self.path} is at schema version {self._schema_version()}, this frontlines "
+                f"reads {SCHEMA_VERSION}: open it once read-write (frontlines ingest) to migrate"
+            )
         with self._transaction("schema migration"):
             version = self._schema_version()  # again, under the write lock
             if version > SCHEMA_VERSION:

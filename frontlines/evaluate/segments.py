@@ -1,5 +1,6 @@
 """Segmentation measured on per-line gold (gold/segments): line accuracy, the error in
-lines of the predicted comment start, and boilerplate precision and recall — on the
+lines of the predicted comment start, boilerplate and comment precision and recall, the
+F1 of the lines that open a comment and the share of visible comment authors found — on the
 gold the model was trained on, and under k-fold cross-validation (trained without the
 documents it is scored on), which is the honest figure."""
 
@@ -9,7 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from frontlines.segment import LineModel
+from frontlines.metadata import flatten_html
+from frontlines.segment import LineModel, comment_starts, page_labels
 from frontlines.train import GoldDoc, read_segment_gold, train_line_model
 
 
@@ -24,6 +26,10 @@ class SegmentScores:
     boilerplate_recall: float
     comment_precision: float
     comment_recall: float
+    comment_boundary_f1: float  # predicted vs gold lines that open a comment
+    author_accuracy: float  # gold comments with a visible author: name found exactly
+    html_documents: int
+    html_line_accuracy: float  # the HTML pages alone (flattened lines, markup overrides)
 
 
 def first_comment(labels: list[str] | tuple[str, ...]) -> int | None:
@@ -42,8 +48,23 @@ def score_pairs(pairs: list[tuple[GoldDoc, LineModel]]) -> SegmentScores:
     tp = {"X": 0, "C": 0}
     pred_n = {"X": 0, "C": 0}
     gold_n = {"X": 0, "C": 0}
+    starts_right = starts_pred = starts_gold = authors_right = 0
+    authors_gold = 0
+    html_right = html_total = 0
     for doc, model in pairs:
-        predicted = model.decode(doc.lines)
+        predicted, found = predict(doc, model)
+        if doc.html is not None:
+            pairs_html = [
+                (p, g) for p, g, line in zip(predicted, doc.labels, doc.lines, strict=True)
+                if line.strip()
+            ]  # fmt: skip
+            html_total += len(pairs_html)
+            html_right += sum(p == g for p, g in pairs_html)
+        starts_pred += len(found)
+        starts_gold += len(doc.comment_starts)
+        starts_right += len(set(found) & set(doc.comment_starts))
+        authors_gold += len(doc.authors)
+        authors_right += sum(1 for i, name in doc.authors if found.get(i) == name)
         for p, g, line in zip(predicted, doc.labels, doc.lines, strict=True):
             if not line.strip():
                 continue
@@ -71,7 +92,20 @@ def score_pairs(pairs: list[tuple[GoldDoc, LineModel]]) -> SegmentScores:
         boilerplate_recall=ratio(tp["X"], gold_n["X"]),
         comment_precision=ratio(tp["C"], pred_n["C"]),
         comment_recall=ratio(tp["C"], gold_n["C"]),
+        comment_boundary_f1=ratio(2 * starts_right, starts_pred + starts_gold),
+        author_accuracy=ratio(authors_right, authors_gold),
+        html_documents=sum(1 for d in docs if d.html is not None),
+        html_line_accuracy=ratio(html_right, html_total),
     )
+
+
+def predict(doc: GoldDoc, model: LineModel) -> tuple[list[str], dict[int, str | None]]:
+    """Predicted line labels and comment starts (with authors), as the segment stage
+    makes them for this kind of input."""
+    if doc.html is not None:
+        return page_labels(flatten_html(doc.html), model)
+    labels = model.decode(doc.lines)
+    return labels, dict(comment_starts(doc.lines, labels))
 
 
 def evaluate(gold: str | Path, model_path: str | Path | None = None) -> SegmentScores:
