@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from frontlines.dates import parse_iso, resolve
 from frontlines.errors import DataFileError
 from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer
 from frontlines.link import Linked, number_value
+from frontlines.metadata import dateline_end
 from frontlines.models import (
     Certainty,
     Document,
@@ -47,6 +49,11 @@ PRECISE_FEATURES = frozenset(
     """.split()
 )
 WIDE_FEATURES = frozenset({"governorate", "country"})
+VIOLENT_TYPES = frozenset({"battle", "remote_violence", "violence_against_civilians"})
+AIR_WORDS = ("air", "drone", "warplane", "jet", "coalition", "aircraft", "plane", "helicopter",
+             "barrel", "vacuum", "cluster", "raid", "russian", "regime")  # fmt: skip
+NARROW_CHARS = 400  # how far after a country-wide event its town is looked for
+LEAD_OFFSET = 300  # a body part starting later than this does not hold the headline
 NEAR_WORDS = frozenset({"near", "outside", "around", "outskirts", "countryside", "vicinity",
                         "east", "west", "north", "south", "of", "bank", "km", "kilometres",
                         "kilometers", "miles"})  # fmt: skip
@@ -129,56 +136,272 @@ def extract(
         doc = linked.annotated.document
         ctx = Context(doc, linked.mentions, registry, gazetteer, lex, parse_iso(doc.published))
         events: list[Event] = []
+        seen: set[str] = set()  # event types told so far, for "the attack" further down
         for part in linked.annotated.parts:
-            events.extend(part_events(ctx, part))
-        yield linked, tuple(merge_duplicates(events))
+            events.extend(narrow_place(ctx, e) for e in part_events(ctx, part, seen))
+        events = [with_opponent(ctx, e) for e in events]
+        yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events)))
 
 
-def part_events(ctx: Context, part: Part) -> Iterator[Event]:
+FIGHTING_KINDS = frozenset(
+    {"terrorist_group", "state_force", "militia", "rebel_group", "coalition", "private_military"}
+)
+
+
+def with_opponent(ctx: Context, event: Event) -> Event:
+    """A battle or strike whose sentence names one side only is against the side the
+    document is about: the armed actor it names most often that is not on the named
+    side's ('the army recaptured the town' in a story about Islamic State)."""
+    if (event.actor1 is None) == (event.actor2 is None) or event.type not in (
+        "battle", "remote_violence"
+    ):  # fmt: skip
+        return event
+    known = event.actor1 or event.actor2 or ""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if m.kind == "actor" and m.ref and (m.segment == "body") != event.from_comment:
+            counts[m.ref] = counts.get(m.ref, 0) + 1
+    for ref, _ in sorted(counts.items(), key=lambda kv: -kv[1]):
+        actor = ctx.registry.get(ref)
+        if actor is None or actor.kind not in FIGHTING_KINDS:
+            continue
+        if ctx.registry.related(known, ref, event.date_start):
+            continue
+        if event.actor1 is None:
+            return replace(event, actor1=ref)
+        return replace(event, actor2=ref)
+    return event
+
+
+def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Iterator[Event]:
+    seen = set() if seen is None else seen
     previous_actor: str | None = None
+    previous_trigger: Trigger | None = None
     last_place: tuple[Mention, int] | None = None
-    for sent in part.doc.sents:
+    told: list[Event] = []  # events of this part so far; the last one may still gain a toll
+    told_in: int = -1  # index of the sentence that told the last event
+    for index, sent in enumerate(part.doc.sents):
         s_start, s_end = part.offset + sent.start_char, part.offset + sent.end_char
         in_sent = ctx.mentions_between(s_start, s_end)
-        places = [m for m in in_sent if m.kind == "place" and m.ref]
-        for trigger_tok, trigger in triggers(ctx.lexicon, sent):
+        lead = sentence_dateline_end(part, sent)  # "BAGHDAD (Wire) -": where it was written
+        places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead]
+        found = one_per_clause(triggers(ctx.lexicon, sent), ctx.lexicon.reporting)
+        if part.kind == "comment":  # a commenter's past-tense report, not talk or opinion
+            found = [(t, g) for t, g in found if past_report(t)]
+        found = carried_over(sent, found, previous_trigger)
+        dated = any(m.kind == "date" for m in in_sent)
+        found = [(t, g) for t, g in found if dated or g.type not in seen or not anaphoric(t)]
+        found = [(t, g) for t, g in found if not negated_frame(t)]
+        for trigger_tok, trigger in found:
             event = build_event(ctx, part, sent, trigger_tok, trigger, in_sent, previous_actor,
                                 last_place)  # fmt: skip
-            if event is not None:
-                previous_actor = event.actor1 or previous_actor
-                yield event
+            if event is None:
+                continue
+            toll = trigger.weak and not dated and told and told_in == index - 1
+            if toll and toll_of(told[-1], event):
+                # "... struck the convoy. More than 100 fighters were killed." is one event
+                told[-1] = replace(told[-1], fatalities=told[-1].fatalities or event.fatalities)
+                continue
+            if not dated and event.certainty == "possible":  # a plan has no date yet
+                event = replace(event, date_start=None, date_end=None, time_precision="unknown")
+            previous_actor = event.actor1 or previous_actor
+            previous_trigger = trigger if not trigger.weak else previous_trigger
+            seen.add(event.type)
+            told.append(event)
+            told_in = index
         if places:
             last_place = (places[-1], 2)
         actors = [m for m in in_sent if m.kind == "actor" and m.ref]
         if actors:
             previous_actor = actors[0].ref
+    yield from told
+
+
+def toll_of(previous: Event, event: Event) -> bool:
+    """Whether an undated sentence with only a killing or wounding verb tells the toll of
+    the strike told in the sentence before it ('One fighter was wounded.')."""
+    if previous.type != "remote_violence" or event.actor1 not in (
+        None, previous.actor1, previous.actor2
+    ):  # fmt: skip
+        return False
+    return previous.fatalities is None or event.fatalities is None
 
 
 def triggers(lex: Lexicon, sent: Any) -> list[tuple[Any, Trigger]]:
-    """Trigger tokens of a sentence, one per (type, sub_type); weak ones only alone."""
-    found: dict[tuple[str, str], tuple[Any, Trigger]] = {}
+    """Trigger tokens of a sentence, one per (type, sub_type) and clause; weak ones only
+    alone."""
+    found: dict[tuple[str, str, int], tuple[Any, Trigger]] = {}
     lower = sent.text.lower()
+    in_phrase: set[int] = set()  # "suicide bombing" is not also a "bombing"
     for phrase, trig in lex.phrases.items():
         idx = lower.find(phrase)
         if idx >= 0:
             tok = sent.char_span(idx, idx + len(phrase), alignment_mode="expand")
             if tok is not None:
-                found.setdefault((trig.type, trig.sub_type), (tok.root, trig))
+                key = (trig.type, trig.sub_type, clause_head(tok.root).i)
+                found.setdefault(key, (tok.root, trig))
+                in_phrase.update(t.i for t in tok)
     for tok in sent:
-        if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
+        if tok.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ") or tok.i in in_phrase:
             continue
         lemma = tok.lemma_.lower() if tok.lemma_ else tok.lower_
         hit = lex.lemmas.get(lemma) or lex.lemmas.get(tok.lower_)
+        if hit is None and tok.pos_ == "PROPN" and tok.lower_.endswith("s"):
+            hit = lex.lemmas.get(tok.lower_[:-1])  # "Airstrikes" tagged as a name in headlines
+        hit = ground_bomb(tok, hit) if hit is not None else None
         if hit is None or not plausible_trigger(tok, hit):
             continue
-        found.setdefault((hit.type, hit.sub_type), (tok, hit))
-    strong = [v for v in found.values() if not v[1].weak]
+        found.setdefault((hit.type, hit.sub_type, clause_head(tok).i), (tok, hit))
+    strong = [v for v in found.values() if not v[1].weak or attack_verb(v[0])]
     return strong or list(found.values())[:1]
+
+
+# Within one clause the most specific trigger types the event ("recaptured the town after
+# heavy fighting" is one capture, "bombed positions before the assault" one air strike).
+CLAUSE_PRIORITY = {
+    name: rank
+    for rank, names in enumerate(
+        [
+            ("territory",),
+            ("suicide_bomb", "chemical_weapon"),
+            ("remote_explosive_ied",),
+            ("air_drone_strike", "shelling_artillery_missile"),
+            ("attack", "abduction", "arrest", "agreement", "looting_property_destruction"),
+            ("non_violent_transfer_of_territory", "headquarters_or_base_established"),
+            ("armed_clash",),
+        ]
+    )
+    for name in names
+}
+
+
+CLAUSE_DEPS = frozenset({"ROOT", "conj", "ccomp", "parataxis"})
+
+
+def clause_head(tok: Any) -> Any:
+    """The head of the main or coordinated clause a token sits in: the nearest verb above
+    it with its own subject that is not a subordinate, relative or adverbial clause."""
+    node = tok
+    for _ in range(12):
+        has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in node.children)
+        if node.head.i == node.i or (
+            node.pos_ in ("VERB", "AUX") and has_subject and node.dep_ in CLAUSE_DEPS
+        ):
+            return node
+        node = node.head
+    return node
+
+
+def one_per_clause(
+    found: list[tuple[Any, Trigger]], reporting: frozenset[str] = frozenset()
+) -> list[tuple[Any, Trigger]]:
+    """One event per clause: the clause's own verb when it is a trigger, else the most
+    specific trigger in it (ties: the first). Separate clauses keep separate events; a
+    trigger hanging off a reporting verb ("..., the army said after days of fighting")
+    only counts when the sentence has no other."""
+    best: dict[int, tuple[tuple[int, int, int], Any, Trigger]] = {}
+    for tok, trig in found:
+        head = clause_head(tok)
+        verb = next((v for v in (tok, *tok.ancestors) if v.pos_ in ("VERB", "AUX")), head)
+        depth = 0 if tok.i == head.i else (1 if tok.head.i == head.i else
+                                           (2 if verb.i == head.i else 3))  # fmt: skip
+        rank = (depth, CLAUSE_PRIORITY.get(trig.sub_type, 9), tok.i)
+        current = best.get(head.i)
+        if current is None or rank < current[0]:
+            best[head.i] = (rank, tok, trig)
+    groups = sorted(best.items(), key=lambda kv: kv[1][1].i)
+    main = [
+        kv for kv in groups
+        if not (kv[1][1].i != kv[0] and kv[1][1].dep_ != "dobj"
+                and kv[1][1].doc[kv[0]].lemma_.lower() in reporting)
+    ]  # fmt: skip
+    return [(tok, trig) for _, (_, tok, trig) in (main or groups)]
+
+
+_ANAPHOR = re.compile(r"\b(the|this|that|these|those) (strikes?|raids?|bombing|attack|blast|"
+                     r"explosion)\b", re.I)  # fmt: skip
+
+
+def carried_over(
+    sent: Any, found: list[tuple[Any, Trigger]], previous: Trigger | None
+) -> list[tuple[Any, Trigger]]:
+    """A sentence like "the strike killed six soldiers" after one about a missile strike
+    tells of that strike: with only weak triggers and a reference back to an attack, it
+    takes the type of the previous event."""
+    if previous is None or not found or not all(g.weak for _, g in found):
+        return found
+    if not _ANAPHOR.search(sent.text) or previous.type != "remote_violence":
+        return found
+    return [(found[0][0], previous)]
+
+
+def past_report(tok: Any) -> bool:
+    """A commenter telling something that happened: a past-tense trigger verb, or an event
+    noun whose verb is past ('the planes came from Tanf', 'made a secret deal')."""
+    return bool(tok.tag_ in ("VBD", "VBN") or (tok.pos_ == "NOUN" and tok.head.tag_ == "VBD"))
+
+
+def negated_frame(tok: Any) -> bool:
+    """'did not give a figure for the fighting': an event noun under a negated verb that
+    is no event itself reports nothing (a denied event keeps its own verb: 'did not
+    attack', 'denied attacking')."""
+    if tok.pos_ != "NOUN" or tok.head.i == tok.i:
+        return False
+    verb = next((v for v in tok.ancestors if v.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.lemma_.lower() not in ("give", "seek", "comment", "say"):
+        return False
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def anaphoric(tok: Any) -> bool:
+    """'welcomed the advance', 'called the attack unacceptable', 'Friday's fighting': a
+    definite or possessed event noun that is not its clause's verb refers back to an
+    event already told, it does not report a new one."""
+    if tok.pos_ != "NOUN" or tok.dep_ == "ROOT" or any(c.like_num for c in tok.children):
+        return False
+    if tok.dep_ == "pobj" and any(c.lower_ == "part" for c in tok.head.head.children):
+        return False  # "took part in the assault": a new party to it
+    if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in ("kill", "hit", "destroy", "wound"):
+        return False  # "the strike killed six soldiers": what it did, told now
+    return any(
+        c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these",
+                                                               "those"))
+        for c in tok.children
+    )  # fmt: skip
+
+
+_CLOSERS = tuple(".!?\"'”’):;")
+
+
+def drop_repeated_headline(document: Document, events: list[Event]) -> list[Event]:
+    """A headline restated by the lead is one event: drop the headline's event when the
+    body has another event of the same type."""
+    title = (document.title or "").strip()
+
+    def headline(event: Event) -> bool:  # the title, or an unpunctuated line of the body
+        text = event.evidence.text.strip()
+        return text == title or not (event.from_comment or text.endswith(_CLOSERS))
+
+    heads = [e for e in events if headline(e)]
+    rest = [e for e in events if not headline(e)]
+    kept = [h for h in heads if not any(e.type == h.type for e in rest)]
+    return [e for e in events if e in rest or e in kept]
+
+
+def attack_verb(tok: Any) -> bool:
+    """'Militants attacked the checkpoint': a weak trigger that is a clause's own active
+    verb is an event even beside a strong one ('... after crossing the river')."""
+    return bool(tok.lemma_.lower() in ("attack", "ambush") and tok.pos_ == "VERB"
+                and tok.tag_ != "VBN")  # fmt: skip
 
 
 def plausible_trigger(tok: Any, trig: Trigger) -> bool:
     """Guards against the commonest false triggers."""
     low = tok.lower_
+    if tok.pos_ == "PROPN" and low in ("march", "may"):  # "6 March 2019"
+        return False
+    if trig.type == "battle" and (tok.pos_ == "ADJ" or tok.dep_ == "amod"):
+        return False  # "the besieged enclave", "government-held districts"
     if trig.sub_type == "territory" and tok.pos_ != "VERB" and low not in (
         "capture", "recapture", "liberation", "fall", "seizure"
     ):  # fmt: skip
@@ -193,12 +416,27 @@ def plausible_trigger(tok: Any, trig: Trigger) -> bool:
     if low in ("control", "controls", "controlled", "enter", "entered") and tok.pos_ != "VERB":
         return False
     return not (trig.sub_type == "air_drone_strike" and low in ("strike", "strikes") and
-                not air_context(tok))  # fmt: skip
+                not air_context(tok) and not killing_strike(tok))  # fmt: skip
 
 
 def air_context(tok: Any) -> bool:
     window = tok.doc[max(0, tok.i - 4) : tok.i + 5].text.lower()
-    return any(w in window for w in ("air", "drone", "warplane", "jet", "coalition", "aircraft"))
+    return any(w in window for w in AIR_WORDS)
+
+
+def killing_strike(tok: Any) -> bool:
+    """A strike that kills is a military one ("Strike kills 15", "killed in strikes")."""
+    heads = [tok.head, tok.head.head] if tok.dep_ == "pobj" else [tok.head]
+    return any(_KILLED.fullmatch(h.text) or h.lemma_.lower() in ("kill", "hit") for h in heads)
+
+
+def ground_bomb(tok: Any, trig: Trigger) -> Trigger:
+    """A bomb (the noun) is planted or thrown unless aircraft drop it."""
+    if trig.sub_type == "air_drone_strike" and tok.lower_ in ("bomb", "bombs") and (
+        tok.pos_ in ("NOUN", "PROPN") and not air_context(tok)
+    ):  # fmt: skip
+        return Trigger("remote_violence", "remote_explosive_ied", trig.weak)
+    return trig
 
 
 def build_event(
@@ -212,8 +450,18 @@ def build_event(
     last_place: tuple[Mention, int] | None,
 ) -> Event | None:
     actor1, actor2 = roles(part, tok, in_sent, previous_actor)
+    if trig.type in VIOLENT_TYPES and kind_of(ctx.registry, actor1) == "civilians":
+        # civilians are whom violence is done to: "civilians were killed in raids by X"
+        swap = actor2 is not None and kind_of(ctx.registry, actor2) != "civilians"
+        actor1, actor2 = (actor2, actor1) if swap else (None, actor2 or actor1)
+        if actor1 is None:
+            armed = [m for m in in_sent if kind_of(ctx.registry, m.ref) != "civilians"]
+            actor1 = nearest_actor(part, tok, armed, before=True, exclude=actor2)
     sub_type = trig.sub_type
-    if sub_type == "territory":
+    kind = trig.type
+    if sub_type == "territory" and _UNCONTESTED.search(sent.text):
+        kind, sub_type = "strategic_development", "non_violent_transfer_of_territory"
+    elif sub_type == "territory":
         sub_type = territory_sub_type(ctx.registry, actor1)
     place = event_place(ctx, part, sent, tok, in_sent, last_place)
     date_start, date_end, precision = event_dates(ctx, part, sent, in_sent)
@@ -224,10 +472,10 @@ def build_event(
     start = part.offset + sent.start_char
     evidence = Evidence(start, part.offset + sent.end_char, sent.text.strip())
     return Event(
-        id=event_id(ctx.document.id, start, sub_type),
+        id=event_id(ctx.document.id, start, sub_type, tok.i),
         doc_id=ctx.document.id,
         evidence=evidence,
-        type=trig.type,
+        type=kind,
         sub_type=sub_type,
         actor1=actor1,
         actor2=actor2,
@@ -241,6 +489,15 @@ def build_event(
         from_comment=part.kind == "comment",
         notes=note,
     )
+
+
+def kind_of(registry: Registry, actor: str | None) -> str | None:
+    found = registry.get(actor) if actor else None
+    return found.kind if found else None
+
+
+_UNCONTESTED = re.compile(r"\bwithout (a fight|fighting|a shot|resistance)\b|\bhanded over\b",
+                         re.I)  # fmt: skip
 
 
 def territory_sub_type(registry: Registry, actor: str | None) -> str:
@@ -274,11 +531,16 @@ def roles(
              ("against", "on", "from", "targeting", "with")]  # fmt: skip
     own = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
     by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.subtree]
+    # "civilians were killed in regime air strikes": the cause of a passive killing
+    cause = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
+             for g in c.subtree] if passive else []  # fmt: skip
     actor1 = (
-        token_actor(part, mentions, agents)
+        token_actor(part, mentions, [tok])  # "regime airstrikes", "Russian air strike"
+        or token_actor(part, mentions, agents)
         or token_actor(part, mentions, by)
         or token_actor(part, mentions, own)
-        or token_actor(part, mentions, [t for s in subj for t in s.subtree])
+        or token_actor(part, mentions, [t for s in nearest_first(verb, subj) for t in s.subtree])
+        or token_actor(part, mentions, cause)
     )
     target_tokens = [t for o in objs for t in o.subtree] + [t for p in preps for t in p.subtree]
     if passive:
@@ -297,6 +559,12 @@ def roles(
     if actor1 == actor2:
         actor2 = None
     return actor1, actor2
+
+
+def nearest_first(verb: Any, tokens: list[Any]) -> list[Any]:
+    """Subjects nearest the verb first: a dateline ('Baghdad, Aug 27 -') parsed as a second
+    subject never beats the real one."""
+    return sorted(tokens, key=lambda t: abs(verb.i - t.i))
 
 
 def nearest_actor(
@@ -320,16 +588,52 @@ def event_place(
     in_sent: list[Mention],
     last_place: tuple[Mention, int] | None,
 ) -> EventPlace | None:
-    places = [m for m in in_sent if m.kind == "place" and m.ref]
+    actors = [m for m in in_sent if m.kind == "actor"]
+    lead = sentence_dateline_end(part, sent)
+    places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead and not any(
+        a.start <= m.start < a.end for a in actors)]  # fmt: skip  # "US-led", "Syrian army"
     attached = [m for m in places if attached_to(part, tok, m)]
     ranked = sorted(attached or places, key=lambda m: (feature_rank(ctx, m), abs(
         m.start - (part.offset + tok.idx))))  # fmt: skip
-    if ranked:
+    # a province, a country or a place abroad gives way to the town the paragraph is about
+    wide = bool(ranked) and (feature_rank(ctx, ranked[0]) >= 4 or (
+        feature_rank(ctx, ranked[0]) == 2 and last_place is not None
+        and feature_rank(ctx, last_place[0]) == 0))  # fmt: skip
+    if ranked and not (wide and last_place is not None):
         mention = ranked[0]
         return place_of(ctx, mention, near=is_near(part, mention))
     if last_place is not None:
         return place_of(ctx, last_place[0], near=True)
     return None
+
+
+_DATELINE = re.compile(r"^[^.!?\n]{0,90}?(\)\s*[-–—]+|^[A-Z][A-Z .,'/-]{2,60}[-–—]+)\s")
+
+
+def sentence_dateline_end(part: Part, sent: Any) -> int:
+    """The offset where a sentence's dateline ('Baghdad, Jun 18 (Iraqi News Network) -',
+    'AMMAN / BEIRUT -') ends: the publisher's city is not where the event happened."""
+    match = _DATELINE.match(sent.text)
+    return int(part.offset + sent.start_char + (match.end() if match else 0))
+
+
+def narrow_place(ctx: Context, event: Event) -> Event:
+    """A report that opens "in northwest Syria" names the town in the next sentence: an
+    event placed only at a country, or nowhere, takes the first theatre town of that
+    country named in the following NARROW_CHARS characters (geo_precision 2)."""
+    if event.from_comment or (event.place is not None and event.place.geo_precision < 3):
+        return event
+    wide = ctx.gazetteer.get(event.place.id) if event.place else None
+    if wide is not None and wide.feature != "country":
+        return event  # a governorate is what the text says; keep it
+    for m in ctx.mentions_between(event.evidence.end, event.evidence.end + NARROW_CHARS):
+        place = ctx.gazetteer.get(m.ref) if m.kind == "place" and m.ref else None
+        if place is None or place.feature not in PRECISE_FEATURES or m.segment != "body":
+            continue
+        if place.country in THEATRE_COUNTRIES and (wide is None or place.country == wide.country):
+            found = place_of(ctx, m, near=True)
+            return replace(event, place=found) if found else event
+    return event
 
 
 def feature_rank(ctx: Context, mention: Mention) -> int:
@@ -386,8 +690,9 @@ def place_of(ctx: Context, mention: Mention, near: bool) -> EventPlace | None:
 def event_dates(
     ctx: Context, part: Part, sent: Any, in_sent: list[Mention]
 ) -> tuple[str | None, str | None, Precision]:
+    opening = dateline_end(ctx.document.text)
     for m in in_sent:
-        if m.kind == "date":
+        if m.kind == "date" and m.start >= opening:  # a dateline dates the copy, not events
             found = resolve(m.text, ctx.published)
             if found is not None:
                 start, end = found.iso
@@ -396,9 +701,19 @@ def event_dates(
         return None, None, "unknown"
     if ctx.document.published_precision != "day":
         return None, None, "unknown"
+    if in_lead(part, sent):
+        # the headline and lead of a report tell the news of the day
+        return (ctx.published - timedelta(days=1)).isoformat(), ctx.published.isoformat(), "day"
     # no date in the sentence: reported in the days up to publication
     start = (ctx.published - timedelta(days=6)).isoformat()
     return start, ctx.published.isoformat(), "week"
+
+
+def in_lead(part: Part, sent: Any) -> bool:
+    """Whether a sentence is the headline or the first sentence of the article body."""
+    if part.kind != "body" or part.offset > LEAD_OFFSET:
+        return False
+    return any(s.start == sent.start for s in islice(part.doc.sents, 2))
 
 
 _KILLED = re.compile(r"\b(kill|killed|killing|kills|dead|died|die|dies|deaths?|lives|slain|"
@@ -406,6 +721,21 @@ _KILLED = re.compile(r"\b(kill|killed|killing|kills|dead|died|die|dies|deaths?|l
 NUMBER_DEPS = frozenset(
     "nummod nsubj nsubjpass dobj pobj appos conj attr quantmod compound".split()
 )
+_NUM = r"(?P<n>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_COUNT_KILLED = re.compile(
+    rf"\b(?:kills?|killing|killed|claims?|claimed)\s+(?:at least |more than |over |nearly |"
+    rf"some |about |around )?{_NUM}\b(?! (?:km|kilomet|miles|percent|per cent|%|years?|days?))",
+    re.I,
+)
+_KILLED_COUNT = re.compile(
+    rf"\b{_NUM}\s+(?:[A-Za-z-]+\s+){{0,4}}?(?:were |have been |had been |are |reportedly )?"
+    rf"(?:killed|dead|died)\b",
+    re.I,
+)
+REPEAT_TOKENS = 12
+NOT_COUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
+PART_WORDS = frozenset({"including", "among", "includes", "include"})
+WOUNDED = frozenset({"wounded", "injured", "injuring", "wounding", "injury", "injuries", "wounds"})
 _VAGUE = re.compile(r"\b(dozens|scores|hundreds|several|many|numerous|a number) of\b", re.I)
 
 
@@ -414,10 +744,10 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
     text = sent.text
     if not _KILLED.search(text):
         return None, None
-    total = 0
-    found = False
+    totals = [0, 0]  # counts outside and inside an "including ..." / "among ..." part
+    seen: list[tuple[int, int, str]] = []  # (value, token index, victim noun)
     for tok in sent:
-        if tok.like_num and tok.dep_ in NUMBER_DEPS:
+        if tok.like_num and tok.dep_ in NUMBER_DEPS and tok.ent_type_ not in NOT_COUNTS:
             value = number_value(tok.text)
             head = tok.head
             if value is None or value > 100_000 or head.lower_ in ("km", "kilometres", "miles"):
@@ -427,14 +757,47 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
             if (victim or (noun is tok and killed_near(tok))) and (
                 killed_near(noun) and not wounded_near(noun)
             ):
-                total += value
-                found = True
-    if found:
-        return total, None
+                what = noun.lemma_.lower() if noun is not tok else ""
+                if not any(repeated(value, tok.i, what, s) for s in seen):
+                    totals[part_of_total(tok)] += value
+                seen.append((value, tok.i, what))
+    if seen:
+        # "126 people including 60 children", "ten children were among 48 people killed":
+        # the part is not added to the whole
+        return max(totals), None
+    stated = _COUNT_KILLED.search(text) or _KILLED_COUNT.search(text)
+    value = number_value(stated.group("n")) if stated else None
+    if value is not None and value <= 100_000:  # a headline the parser could not follow
+        return value, None
     vague = _VAGUE.search(text)
     if vague:
         return None, f"fatalities given only as '{vague.group(0).strip()}'"
     return None, None
+
+
+def repeated(value: int, index: int, what: str, earlier: tuple[int, int, str]) -> bool:
+    """The same count told twice, as when a headline runs into the lead that repeats it
+    ("Air raids kill 18 civilians ... killed 18 civilians"): same number, and the same
+    victims, or one of them unnamed, or far apart."""
+    old_value, old_index, old_what = earlier
+    if value != old_value:
+        return False
+    return what == old_what or not what or not old_what or index - old_index > REPEAT_TOKENS
+
+
+def part_of_total(tok: Any) -> int:
+    """1 when a count sits under 'including', 'among' or 'of them' (a part of a total)."""
+    if any(c.lower_ == "of" and any(g.lower_ in ("them", "whom") for g in c.children)
+           for c in tok.children):  # fmt: skip
+        return 1
+    node = tok
+    for _ in range(4):
+        if node.lower_ in PART_WORDS:
+            return 1
+        if node.head.i == node.i or _KILLED.fullmatch(node.head.text):
+            return 0
+        node = node.head
+    return 0
 
 
 def killed_near(tok: Any) -> bool:
@@ -453,8 +816,17 @@ def killed_near(tok: Any) -> bool:
 
 
 def wounded_near(tok: Any) -> bool:
-    return any(t.lower_ in ("wounded", "injured", "injuring", "wounding") for t in tok.head.children
-               if t.i < tok.i) and not killed_near(tok.head)  # fmt: skip
+    if any(t.lower_ in ("wounded", "injured", "injuring", "wounding") for t in tok.head.children
+           if t.i < tok.i) and not killed_near(tok.head):  # fmt: skip
+        return True
+    node = tok  # "the injury of 40 others", "40 people were injured"
+    for _ in range(3):
+        if node.head.i == node.i or _KILLED.fullmatch(node.head.text):
+            return False
+        node = node.head
+        if node.lower_ in WOUNDED:
+            return True
+    return False
 
 
 def certainty_of(lex: Lexicon, sent: Any, tok: Any) -> tuple[Certainty, str | None]:
@@ -462,15 +834,16 @@ def certainty_of(lex: Lexicon, sent: Any, tok: Any) -> tuple[Certainty, str | No
     the reporting verb that governs it."""
     lower = sent.text.lower()
     attributed = attribution(lex, sent, tok)
-    governors = list(tok.ancestors)[:4] + [tok]
+    governors = governing(tok)[:4] + [tok]
     for node in governors:
         kids = [c.lower_ for c in node.children if c.dep_ in ("neg", "aux", "auxpass")]
         if any(k in ("not", "n't", "never", "no") for k in kids) or node.lemma_ in (
             "deny", "refute", "dismiss"
         ):  # fmt: skip
             return "denied", attributed
-    if re.search(r"\b(no plans? to|denied|denies|deny|rejected claims|dismissed reports)\b",
-                 lower):  # fmt: skip
+    denial = re.search(r"\b(no plans? to|denied|denies|deny|rejected claims|dismissed reports)\b",
+                       lower)  # fmt: skip
+    if denial and not denial_elsewhere(sent, tok, denial.start()):
         return "denied", attributed
     if any(h in lower for h in lex.hedges):
         return "unconfirmed", attributed
@@ -481,6 +854,28 @@ def certainty_of(lex: Lexicon, sent: Any, tok: Any) -> tuple[Certainty, str | No
     if attributed:
         return "reported", attributed
     return "asserted", None
+
+
+def governing(tok: Any) -> list[Any]:
+    """The token's ancestors up to its own clause chain: a coordinated clause ('denied X
+    and said Y') is not governed by the verb it is coordinated with."""
+    chain = []
+    node = tok
+    while node.head.i != node.i:
+        if node.dep_ == "conj" and node.pos_ in ("VERB", "AUX"):
+            break
+        node = node.head
+        chain.append(node)
+    return chain
+
+
+def denial_elsewhere(sent: Any, tok: Any, at: int) -> bool:
+    """A denial verb that governs another clause, not the trigger's ('denied using chemical
+    weapons and said an air strike hit a depot')."""
+    deny = next((t for t in sent if t.idx - sent.start_char >= at), None)
+    if deny is None or deny.lemma_.lower() not in ("deny", "denied"):
+        return False
+    return deny not in governing(tok) and deny.i != tok.i
 
 
 def attribution(lex: Lexicon, sent: Any, tok: Any) -> str | None:
@@ -508,13 +903,20 @@ def merge_duplicates(events: list[Event]) -> list[Event]:
     """A headline and the lead that repeats it are one event: keep the fuller one."""
     kept: list[Event] = []
     for event in events:
-        twin = next((k for k in kept if k.same_happening(event)), None)
+        twin = next((k for k in kept if k.same_happening(event) and same_telling(k, event)), None)
         if twin is None:
             kept.append(event)
             continue
         if completeness(event) > completeness(twin):
             kept[kept.index(twin)] = replace(event, id=twin.id)
     return kept
+
+
+def same_telling(a: Event, b: Event) -> bool:
+    """Two sentences of one document retell one happening only when they give it the same
+    dates and the same sources: "450 strikes since May" and "a strike in July" are two."""
+    return (a.date_start, a.date_end, a.attributed_to) == (b.date_start, b.date_end,
+                                                           b.attributed_to)  # fmt: skip
 
 
 def completeness(event: Event) -> int:

@@ -75,3 +75,66 @@ def test_extract_certainty_denied_possible_unconfirmed(res: Resources) -> None:
     )
     assert hedged and hedged[0].certainty == "unconfirmed"
     assert hedged[0].fatalities == 12
+
+
+def test_extract_counts_a_total_once_not_its_parts(res: Resources) -> None:
+    events = parse(res, "An air strike killed 18 people including five children and two women "
+                   "in Idlib on Saturday.")  # fmt: skip
+    assert [e.fatalities for e in events if e.type == "remote_violence"] == [18]
+    events = parse(res, "The rocket attack on Aleppo led to the killing of one person and the "
+                   "injury of 40 others on Saturday.")  # fmt: skip
+    assert all(e.fatalities in (1, None) for e in events)
+
+
+def test_extract_lead_without_date_phrase_is_the_news_of_the_day(res: Resources) -> None:
+    text = ("Sat 14 Oct 2017 Suicide bomber kills four in Qamishli. The blast hit a checkpoint. "
+            "Residents said an air strike hit Hajin in the past.")  # fmt: skip
+    events = parse(res, text)
+    lead = [e for e in events if e.sub_type == "suicide_bomb"]
+    assert lead and (lead[0].date_start, lead[0].date_end) == ("2017-10-13", "2017-10-14")
+    assert lead[0].time_precision == "day"
+
+
+def test_extract_civilians_killed_in_regime_strikes_blame_the_regime(res: Resources) -> None:
+    events = parse(res, "At least 25 civilians were killed in regime airstrikes on Hama on "
+                   "Thursday, activists said.")  # fmt: skip
+    (event,) = [e for e in events if e.type == "remote_violence"]
+    assert event.actor1 == "syrian_air_force"
+
+
+def test_extract_bomb_noun_is_an_explosive_and_a_killing_strike_is_air(res: Resources) -> None:
+    (bomb,) = [e for e in parse(res, "A bomb killed 18 people in Damascus on Friday.")
+               if e.type == "remote_violence"]  # fmt: skip
+    assert bomb.sub_type == "remote_explosive_ied"
+    strikes = parse(res, "Strike kills 15 in Idlib on Friday.")
+    assert any(e.sub_type == "air_drone_strike" for e in strikes)
+
+
+def test_extract_country_wide_event_takes_the_town_named_next(res: Resources) -> None:
+    events = parse(res, "Air strikes killed 12 people in northwest Syria on Tuesday. The raids "
+                   "hit a market in the town of Maarat al-Numan.")  # fmt: skip
+    first = min(events, key=lambda e: e.evidence.start)
+    assert first.place is not None and first.place.admin1 == "Idlib"
+    assert first.place.geo_precision == 2
+
+
+def test_extract_one_event_per_clause_and_toll_of_previous_strike(res: Resources) -> None:
+    (capture,) = parse(res, "SDF units captured the National Hospital in Raqqa after heavy "
+                            "fighting on Monday.")  # fmt: skip
+    assert (capture.type, capture.actor1) == ("battle", "sdf")
+    events = parse(
+        res,
+        "Coalition aircraft struck a convoy of pro-government forces near al-Tanf on "
+        "Thursday. More than 100 fighters were killed.",
+    )
+    assert [(e.sub_type, e.fatalities) for e in events] == [("air_drone_strike", 100)]
+
+
+def test_extract_denial_does_not_spill_into_a_coordinated_claim(res: Resources) -> None:
+    events = parse(
+        res,
+        "The Syrian government denied that it had used chemical weapons in Khan Sheikhoun "
+        "and said an air strike had hit a rebel depot.",
+    )
+    certainty = {e.sub_type: e.certainty for e in events}
+    assert certainty == {"chemical_weapon": "denied", "air_drone_strike": "asserted"}
