@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from frontlines.cli.serve import serve
 from frontlines.paths import data_file
 from frontlines.pipeline import Resources, ingest
 from frontlines.store import Store
@@ -24,7 +25,16 @@ def sample_dir() -> Path:
     type=click.Path(dir_okay=False),
     help="Database to fill with the sample.",
 )
-def demo_cli(db: str) -> None:
+@click.option(
+    "--serve",
+    "then_serve",
+    is_flag=True,
+    help="Then serve the database's map page and API (as `frontlines serve`) until Ctrl-C.",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="For --serve."
+)
+def demo_cli(db: str, then_serve: bool, port: int) -> None:
     """Ingest the bundled sample corpus and print what came out of it."""
     res = Resources()
     with Store(db) as store:
@@ -36,8 +46,13 @@ def demo_cli(db: str) -> None:
         f"  frontlines export events --db {db} --format csv -o events.csv\n"
         f"  frontlines export events --db {db} --format geojson -o events.geojson\n"
         f"  frontlines export clusters --db {db}\n"
+        f"  frontlines report --db {db} --format html -o report.html\n"
+        f"  frontlines serve --db {db}\n"
         f"  frontlines ingest YOUR_FOLDER --db {db}"
     )
+    if then_serve:
+        click.echo("")
+        serve(db, "127.0.0.1", port)
 
 
 def summary(store: Store, res: Resources) -> str:
