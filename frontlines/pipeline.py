@@ -7,14 +7,19 @@ and the reason, and the batch goes on.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
+from multiprocessing.context import BaseContext
 from typing import Any
 
 from frontlines.annotate import annotate, load_nlp
+from frontlines.dedup import DuplicateIndex, keep_signature, mark_duplicates
 from frontlines.extract import Lexicon, extract
 from frontlines.fuse import Fusion, fuse
 from frontlines.gazetteer import Gazetteer
@@ -69,6 +74,7 @@ class IngestReport:
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     events: int = 0
+    resumed: int = 0  # inputs skipped because an earlier run stored or rejected them
 
 
 def process(documents: list[Document], res: Resources) -> Iterator[Processed]:
@@ -119,14 +125,81 @@ def ingest(
     source: str | None = None,
     published: str | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    resume: bool = False,
+    workers: int = 1,
+    fuse_after: bool = True,
 ) -> IngestReport:
     """Read, process and store every document under ``paths``; then fuse."""
+    return ingest_raw(
+        read_paths(paths), store, res, source, published, progress,
+        resume=resume, workers=workers, fuse_after=fuse_after,
+    )  # fmt: skip
+
+
+def ingest_raw(
+    raws: Iterable[RawInput | Rejected],
+    store: Store,
+    res: Resources,
+    source: str | None = None,
+    published: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    *,
+    resume: bool = False,
+    workers: int = 1,
+    fuse_after: bool = True,
+) -> IngestReport:
+    """Process and store a stream of read documents, a batch at a time, so memory does not
+    grow with the corpus; then fuse.
+
+    Every document is committed on its own, so an ingest stopped half-way keeps what it
+    stored; with ``resume`` the next run skips the origins already stored or rejected.
+    With ``workers`` > 1 annotate → link → extract runs in that many processes while this
+    one reads, segments and stores; results are stored in input order either way.
+    """
     report = IngestReport()
-    stream = segment_all(read_paths(paths), source, published)
-    while True:
-        batch = list(islice(stream, BATCH))
-        if not batch:
-            break
+    if resume:
+        raws = skip_processed(raws, store.processed_origins(), report)
+    duplicates = DuplicateIndex.from_store(store)
+    stream = mark_duplicates(segment_all(raws, source, published), duplicates)
+    # with workers, smaller batches keep every worker busy on a small corpus too
+    size = BATCH if workers <= 1 else max(4, BATCH // (2 * workers))
+    batches = fresh_batches(stream, store, report, size)
+    for consumed, results in processed_batches(batches, res, workers):
+        for result in results:
+            if isinstance(result, Rejected):
+                report.rejected.append(result)
+                store.save_rejected(result)
+            elif store.save_document(result.document, result.mentions, result.events):
+                keep_signature(store, duplicates, result.document.id)
+                report.stored += 1
+                report.events += len(result.events)
+            else:  # the same content came twice within the batches in flight
+                report.unchanged += 1
+        if progress:
+            progress(consumed)
+    if report.stored and fuse_after:
+        refuse(store, res)
+    return report
+
+
+def skip_processed(
+    raws: Iterable[RawInput | Rejected], done: set[str], report: IngestReport
+) -> Iterator[RawInput | Rejected]:
+    for raw in raws:
+        if raw.origin in done:
+            report.resumed += 1
+        else:
+            yield raw
+
+
+def fresh_batches(
+    stream: Iterable[Document | Rejected], store: Store, report: IngestReport, size: int = BATCH
+) -> Iterator[tuple[int, list[Document]]]:
+    """Batches of documents not stored yet, each with the number of inputs it consumed;
+    rejections are saved on the way."""
+    items = iter(stream)
+    while batch := list(islice(items, size)):
         fresh: list[Document] = []
         for item in batch:
             if isinstance(item, Rejected):
@@ -136,22 +209,61 @@ def ingest(
                 report.unchanged += 1
             else:
                 fresh.append(item)
-        for result in process_safely(fresh, res) if fresh else ():
-            if isinstance(result, Rejected):
-                report.rejected.append(result)
-                store.save_rejected(result)
-            elif store.save_document(result.document, result.mentions, result.events):
-                report.stored += 1
-                report.events += len(result.events)
-        if progress:
-            progress(len(batch))
-    if report.stored:
-        refuse(store, res)
-    return report
+        yield len(batch), fresh
+
+
+def processed_batches(
+    batches: Iterable[tuple[int, list[Document]]], res: Resources, workers: int
+) -> Iterator[tuple[int, list[Processed | Rejected]]]:
+    """Each batch processed, in order; in ``workers`` processes when more than one."""
+    if workers <= 1:
+        for consumed, documents in batches:
+            yield consumed, list(process_safely(documents, res)) if documents else []
+        return
+    context: BaseContext
+    if "fork" in multiprocessing.get_all_start_methods():
+        # a forked worker starts with this process's loaded model, registry and matchers
+        res.linker.matchers(res.nlp.vocab)
+        res.lexicon  # noqa: B018 - loaded once here rather than in every worker
+        context, initargs = multiprocessing.get_context("fork"), (res,)
+    else:
+        context = multiprocessing.get_context("spawn")
+        initargs = (Resources(res.registry_path, res.places_path),)
+    pool = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=start_worker, initargs=initargs
+    )
+    pending: deque[tuple[int, Future[list[Processed | Rejected]] | None]] = deque()
+    try:
+        for consumed, documents in batches:
+            pending.append((consumed, pool.submit(work, documents) if documents else None))
+            while len(pending) > 2 * workers:  # a bounded read-ahead keeps memory flat
+                done, future = pending.popleft()
+                yield done, future.result() if future else []
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result() if future else []
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+_WORKER: list[Resources] = []
+"""The resources of a worker process (set once by its initializer)."""
+
+
+def start_worker(res: Resources) -> None:
+    if "gazetteer" in res.__dict__:  # loaded before the fork: its connection is the parent's
+        res.gazetteer.reopen()
+    _WORKER.append(res)
+
+
+def work(documents: list[Document]) -> list[Processed | Rejected]:
+    return list(process_safely(documents, _WORKER[0]))
 
 
 def refuse(store: Store, res: Resources) -> Fusion:
-    """Recompute clusters, contradictions and control over everything stored."""
-    fusion = fuse(list(store.events()), list(store.documents()), res.registry)
+    """Update clusters incrementally (new events join stored clusters, whose ids stay);
+    recompute contradictions and control over everything stored."""
+    previous = list(store.clusters())
+    fusion = fuse(list(store.events()), list(store.documents()), res.registry, previous)
     store.replace_fusion(fusion.clusters, fusion.contradictions, fusion.control)
     return fusion

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from frontlines.evaluate.sample import doc_id_for as sample_doc_id
 from frontlines.evaluate.sample import load_expected, score_sample
@@ -94,3 +98,60 @@ def test_pipeline_rejects_bad_inputs_and_keeps_going(res: Resources, tmp_path: P
         assert report.stored == 2
         assert len(report.rejected) == 2
         assert {r.stage for r in store.rejects()} == {"read"}
+
+
+def sample_files(count: int) -> list[Path]:
+    return sorted(data_file("sample").glob("*.txt"))[:count]
+
+
+def test_pipeline_resumes_an_interrupted_ingest_without_duplicates(
+    res: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = sample_files(6)
+    (tmp_path / "in").mkdir()
+    for f in files:
+        (tmp_path / "in" / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "in" / "empty.txt").write_text("")  # rejected, and skipped on resume
+    with Store(tmp_path / "clean.db") as clean:
+        ingest([tmp_path / "in"], clean, res)
+        expected = clean.counts()
+
+    with Store(tmp_path / "cut.db") as store:
+        real_save = store.save_document
+        saved: list[str] = []
+
+        def save_then_fail(*args: Any, **kwargs: Any) -> bool:
+            if len(saved) == 3:  # the fourth document of the batch: the run dies here
+                raise KeyboardInterrupt
+            saved.append(args[0].origin)
+            return real_save(*args, **kwargs)
+
+        monkeypatch.setattr(store, "save_document", save_then_fail)
+        with pytest.raises(KeyboardInterrupt):
+            ingest([tmp_path / "in"], store, res)
+        monkeypatch.undo()
+        assert store.counts()["documents"] == 3
+
+        report = ingest([tmp_path / "in"], store, res, resume=True)
+        assert report.resumed == 4  # three stored documents and the rejected empty file
+        assert (report.stored, report.unchanged, len(report.rejected)) == (3, 0, 0)
+        assert store.counts() == expected
+        origins = [d.origin for d in store.documents()]
+        assert len(origins) == len(set(origins)) == 6
+
+
+def test_pipeline_with_two_workers_stores_the_same_as_one(res: Resources, tmp_path: Path) -> None:
+    files = sample_files(8)
+    stored = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.db") as store:
+            report = ingest(files, store, res, workers=workers)
+            assert report.stored == len(files)
+            stored.append(
+                (
+                    [asdict(d) for d in store.documents()],
+                    [asdict(e) for e in store.events()],
+                    store.counts(),
+                )
+            )
+    assert stored[0] == stored[1]

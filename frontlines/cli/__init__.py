@@ -7,10 +7,14 @@ import sys
 
 import click
 
+from frontlines.cli.bench import bench_cli
 from frontlines.cli.demo import demo_cli
 from frontlines.cli.evaluate import eval_cli
 from frontlines.cli.export import export_cli
+from frontlines.cli.gazetteer import gazetteer_cli
 from frontlines.cli.ingest import ingest_cli
+from frontlines.cli.report import report_cli
+from frontlines.cli.serve import serve_cli
 from frontlines.cli.train import train_cli
 from frontlines.errors import FrontlinesError
 
@@ -26,6 +30,10 @@ cli.add_command(export_cli)
 cli.add_command(demo_cli)
 cli.add_command(train_cli)
 cli.add_command(eval_cli)
+cli.add_command(serve_cli)
+cli.add_command(report_cli)
+cli.add_command(gazetteer_cli)
+cli.add_command(bench_cli)
 
 
 def main() -> None:

@@ -9,6 +9,12 @@ from pathlib import Path
 
 import click
 
+from frontlines.cli.eval_events import eval_events_cli
+from frontlines.cli.eval_fakes import eval_fakes_cli
+from frontlines.cli.eval_fusion import eval_fusion_cli
+from frontlines.cli.eval_geoparse import eval_geoparse_cli
+from frontlines.cli.eval_linking import eval_actors_cli, eval_places_cli
+from frontlines.cli.eval_re3d import eval_re3d_cli
 from frontlines.evaluate.sample import score_sample
 from frontlines.evaluate.segments import cross_validate, evaluate
 from frontlines.paths import data_file
@@ -26,9 +32,10 @@ def eval_cli() -> None:
 @click.option("--folds", default=4, show_default=True, help="Cross-validation folds (0: none).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def eval_segments_cli(gold: str, folds: int, as_json: bool) -> None:
-    """Line accuracy, comment-start error and boilerplate precision/recall of the
-    segment stage on per-line gold (gold/segments), with the packaged model and under
-    k-fold cross-validation."""
+    """Line accuracy, comment-start error, boilerplate and comment precision/recall,
+    comment boundaries and authors of the segment stage on per-line gold (gold/segments:
+    plain text and HTML pages), with the packaged model and under k-fold
+    cross-validation."""
     figures = {"packaged_model": asdict(evaluate(gold))}
     if folds > 1:
         figures[f"cross_validated_{folds}_fold"] = asdict(cross_validate(gold, folds))
@@ -56,3 +63,14 @@ def eval_sample_cli(as_json: bool) -> None:
                f"(recall {scores.recall:.2f})")  # fmt: skip
     for miss in scores.missed:
         click.echo(f"  missed {miss}")
+
+
+eval_cli.add_command(eval_re3d_cli)
+eval_cli.add_command(eval_events_cli)
+eval_cli.add_command(eval_fakes_cli)
+eval_cli.add_command(eval_fusion_cli)
+eval_cli.add_command(eval_geoparse_cli)
+
+
+eval_cli.add_command(eval_places_cli)
+eval_cli.add_command(eval_actors_cli)
