@@ -28,7 +28,7 @@ from frontlines.dates import parse_iso, resolve
 from frontlines.errors import DataFileError
 from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer
 from frontlines.link import Linked, number_value
-from frontlines.metadata import dateline_end
+from frontlines.metadata import MONTHS, dateline_end
 from frontlines.models import (
     Certainty,
     Document,
@@ -56,7 +56,8 @@ NARROW_CHARS = 400  # how far after a country-wide event its town is looked for
 LEAD_OFFSET = 300  # a body part starting later than this does not hold the headline
 NEAR_WORDS = frozenset({"near", "outside", "around", "outskirts", "countryside", "vicinity",
                         "east", "west", "north", "south", "of", "bank", "km", "kilometres",
-                        "kilometers", "miles"})  # fmt: skip
+                        "kilometers", "miles", "neighbourhood", "neighborhood", "district",
+                        "quarter", "suburb"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,13 @@ def extract(
         seen: set[str] = set()  # event types told so far, for "the attack" further down
         for part in linked.annotated.parts:
             events.extend(narrow_place(ctx, e) for e in part_events(ctx, part, seen))
-        events = [with_opponent(ctx, e) for e in events]
+        events = [with_opponent(ctx, e) for e in sides_by_story(events)]
+        events = dated_by_story(ctx, events)
         yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events)))
 
 
+AIR_KINDS = frozenset({"state_force", "government"})
+"""Who flies warplanes; a multinational coalition (no country) may too, a rebel alliance not."""
 FIGHTING_KINDS = frozenset(
     {"terrorist_group", "state_force", "militia", "rebel_group", "coalition", "private_military"}
 )
@@ -152,25 +156,77 @@ def with_opponent(ctx: Context, event: Event) -> Event:
     """A battle or strike whose sentence names one side only is against the side the
     document is about: the armed actor it names most often that is not on the named
     side's ('the army recaptured the town' in a story about Islamic State)."""
-    if (event.actor1 is None) == (event.actor2 is None) or event.type not in (
-        "battle", "remote_violence"
-    ):  # fmt: skip
+    faceless_strike = event.actor1 is None and event.sub_type == "air_drone_strike"
+    if (event.actor1 is None) == (event.actor2 is None) and not faceless_strike:
+        return event  # both sides named; or neither, unless an air strike ("jets pounded")
+    if event.type not in ("battle", "remote_violence"):
         return event
     known = event.actor1 or event.actor2 or ""
     counts: dict[str, int] = {}
     for m in ctx.mentions:
         if m.kind == "actor" and m.ref and (m.segment == "body") != event.from_comment:
+            if _HELD.match(ctx.document.text, m.end):
+                continue  # "rebel-held": who holds the ground, not who fights
             counts[m.ref] = counts.get(m.ref, 0) + 1
     for ref, _ in sorted(counts.items(), key=lambda kv: -kv[1]):
         actor = ctx.registry.get(ref)
         if actor is None or actor.kind not in FIGHTING_KINDS:
             continue
+        if (
+            event.actor1 is None
+            and event.sub_type == "air_drone_strike"
+            and (actor.kind not in AIR_KINDS and (actor.kind, actor.country) != ("coalition", None))
+        ):
+            continue  # rebels and jihadists fly no warplanes
         if ctx.registry.related(known, ref, event.date_start):
             continue
         if event.actor1 is None:
             return replace(event, actor1=ref)
         return replace(event, actor2=ref)
     return event
+
+
+def sides_by_story(events: list[Event]) -> list[Event]:
+    """A strike or battle whose sentence names no doer ('state media said the strike hit
+    one of its positions') is the one the story told last of that sub-type: it takes that
+    event's doer, and its target when the doer is the same."""
+    last: dict[tuple[str, str], Event] = {}
+    out: list[Event] = []
+    for event in events:
+        kind = (event.type, event.sub_type)
+        earlier = last.get(kind)
+        if (event.type in VIOLENT_TYPES and event.actor1 is None and earlier is not None
+                and earlier.actor1 is not None and earlier.actor1 != event.actor2):  # fmt: skip
+            event = replace(event, actor1=earlier.actor1, actor2=event.actor2 or earlier.actor2)
+        if event.actor1 is not None:
+            last[kind] = event
+        out.append(event)
+    return out
+
+
+def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
+    """An event whose sentence gives no date ('State media said the coalition had struck
+    an army position') happened on the day of the last event of the same type the story
+    dated, not just somewhere in the week up to publication. Strikes and bombings only:
+    an undated advance or capture is as often another day's."""
+    if ctx.published is None:
+        return events
+    fallback = ((ctx.published - timedelta(days=6)).isoformat(), ctx.published.isoformat())
+    last_day: dict[tuple[str, str], Event] = {}
+    out: list[Event] = []
+    for event in events:
+        kind = (event.type, event.sub_type)
+        if event.type != "remote_violence":
+            pass
+        elif event.time_precision == "week" and (event.date_start, event.date_end) == fallback:
+            earlier = last_day.get(kind)
+            if earlier is not None:
+                event = replace(event, date_start=earlier.date_start,
+                                date_end=earlier.date_end, time_precision="day")  # fmt: skip
+        elif event.time_precision == "day" and event.certainty != "possible":
+            last_day[kind] = event
+        out.append(event)
+    return out
 
 
 def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Iterator[Event]:
@@ -184,13 +240,17 @@ def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Itera
         s_start, s_end = part.offset + sent.start_char, part.offset + sent.end_char
         in_sent = ctx.mentions_between(s_start, s_end)
         lead = sentence_dateline_end(part, sent)  # "BAGHDAD (Wire) -": where it was written
-        places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead]
+        places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead
+                  and not in_a_name(ctx, part, m)]  # fmt: skip
         found = one_per_clause(triggers(ctx.lexicon, sent), ctx.lexicon.reporting)
         if part.kind == "comment":  # a commenter's past-tense report, not talk or opinion
             found = [(t, g) for t, g in found if past_report(t)]
         found = carried_over(sent, found, previous_trigger)
         dated = any(m.kind == "date" for m in in_sent)
+        told_again = found
         found = [(t, g) for t, g in found if dated or g.type not in seen or not anaphoric(t)]
+        if told and told_again and not found:
+            told[-1] = toll_told_again(ctx.lexicon, sent, told[-1], told_again)
         found = [(t, g) for t, g in found if not negated_frame(t)]
         for trigger_tok, trigger in found:
             event = build_event(ctx, part, sent, trigger_tok, trigger, in_sent, previous_actor,
@@ -202,19 +262,49 @@ def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Itera
                 # "... struck the convoy. More than 100 fighters were killed." is one event
                 told[-1] = replace(told[-1], fatalities=told[-1].fatalities or event.fatalities)
                 continue
-            if not dated and event.certainty == "possible":  # a plan has no date yet
+            if not dated and (event.certainty == "possible" or (
+                event.certainty == "denied" and future_frame(trigger_tok)
+            )):  # fmt: skip  # a plan, or a plan denied ("has no plans to send"), has no date
                 event = replace(event, date_start=None, date_end=None, time_precision="unknown")
             previous_actor = event.actor1 or previous_actor
             previous_trigger = trigger if not trigger.weak else previous_trigger
             seen.add(event.type)
             told.append(event)
             told_in = index
-        if places:
-            last_place = (places[-1], 2)
+        # the story's place is its last theatre town; a country, a province or a place
+        # abroad ('into Syria', a mislinked 'Old City') only stands in until one is named
+        towns = [m for m in places if feature_rank(ctx, m) == 0]
+        inside = [m for m in places if feature_rank(ctx, m) < 4]
+        if towns or (inside and (last_place is None or feature_rank(ctx, last_place[0]) > 0)):
+            last_place = ((towns or inside)[-1], 2)
         actors = [m for m in in_sent if m.kind == "actor" and m.ref]
         if actors:
             previous_actor = actors[0].ref
     yield from told
+
+
+FUTURE_AUX = frozenset({"will", "would", "wo", "shall", "'ll"})
+
+
+def future_frame(tok: Any) -> bool:
+    """Whether a trigger is a plan or a future act: 'has no plans to deploy', 'would not
+    send troops'."""
+    for node in [tok, *list(tok.ancestors)[:3]]:
+        if node.lemma_.lower() in ("plan", "intend", "intention"):
+            return True
+        if any(c.dep_ == "aux" and c.lower_ in FUTURE_AUX for c in node.children):
+            return True
+    return False
+
+
+def toll_told_again(lex: Lexicon, sent: Any, previous: Event,
+                       found: list[tuple[Any, Trigger]]) -> Event:  # fmt: skip
+    """'About 100 fighters were killed in the strikes': a sentence that only refers back to
+    the last event told gives that event its death toll when it had none."""
+    if previous.fatalities is not None or not any(g.type == previous.type for _, g in found):
+        return previous
+    fatalities, _ = fatality_count(lex, sent)
+    return replace(previous, fatalities=fatalities) if fatalities else previous
 
 
 def toll_of(previous: Event, event: Event) -> bool:
@@ -248,10 +338,12 @@ def triggers(lex: Lexicon, sent: Any) -> list[tuple[Any, Trigger]]:
         hit = lex.lemmas.get(lemma) or lex.lemmas.get(tok.lower_)
         if hit is None and tok.pos_ == "PROPN" and tok.lower_.endswith("s"):
             hit = lex.lemmas.get(tok.lower_[:-1])  # "Airstrikes" tagged as a name in headlines
-        hit = ground_bomb(tok, hit) if hit is not None else None
+        hit = air_attack(tok, ground_bomb(tok, hit)) if hit is not None else None
         if hit is None or not plausible_trigger(tok, hit):
             continue
-        found.setdefault((hit.type, hit.sub_type, clause_head(tok).i), (tok, hit))
+        key = (hit.type, hit.sub_type, clause_head(tok).i)
+        if key not in found or (agentless_passive(found[key][0]) and not agentless_passive(tok)):
+            found[key] = (tok, hit)  # the one that can say who did it
     strong = [v for v in found.values() if not v[1].weak or attack_verb(v[0])]
     return strong or list(found.values())[:1]
 
@@ -299,13 +391,24 @@ def one_per_clause(
     specific trigger in it (ties: the first). Separate clauses keep separate events; a
     trigger hanging off a reporting verb ("..., the army said after days of fighting")
     only counts when the sentence has no other."""
-    best: dict[int, tuple[tuple[int, int, int], Any, Trigger]] = {}
+    best: dict[int, tuple[tuple[int, int, int, int], Any, Trigger]] = {}
+    trigger_at = {tok.i for tok, _ in found}
     for tok, trig in found:
         head = clause_head(tok)
         verb = next((v for v in (tok, *tok.ancestors) if v.pos_ in ("VERB", "AUX")), head)
         depth = 0 if tok.i == head.i else (1 if tok.head.i == head.i else
                                            (2 if verb.i == head.i else 3))  # fmt: skip
-        rank = (depth, CLAUSE_PRIORITY.get(trig.sub_type, 9), tok.i)
+        depth = 4 if supporting(tok, head) else (0 if under_dateline(tok, head) else depth)
+        if (
+            depth == 0
+            and tok.lemma_.lower() in HITTING_VERBS
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.i in trigger_at for c in tok.children)
+        ):
+            depth = 2  # "a twin bombing struck the crowd": the subject says what struck
+        # an agentless passive ("had been liberated") yields to a trigger of its rank under
+        # it that says who did it ("after Iraqi forces recaptured the district")
+        faceless = depth == 0 and agentless_passive(tok)
+        rank = (1 if faceless else depth, CLAUSE_PRIORITY.get(trig.sub_type, 9), faceless, tok.i)
         current = best.get(head.i)
         if current is None or rank < current[0]:
             best[head.i] = (rank, tok, trig)
@@ -316,6 +419,43 @@ def one_per_clause(
                 and kv[1][1].doc[kv[0]].lemma_.lower() in reporting)
     ]  # fmt: skip
     return [(tok, trig) for _, (_, tok, trig) in (main or groups)]
+
+
+HITTING_VERBS = frozenset({"strike", "hit", "target", "rock", "tear", "rip"})
+
+
+def agentless_passive(tok: Any) -> bool:
+    children = {c.dep_ for c in tok.children}
+    return tok.pos_ == "VERB" and "auxpass" in children and "agent" not in children
+
+
+def supporting(tok: Any, head: Any) -> bool:
+    """A trigger inside a modifier of the clause's subject ('troops backed by Russian air
+    strikes broke through') tells how the doer was helped, not what the clause reports."""
+    for node in tok.ancestors:
+        if node.i == head.i:
+            return False
+        if node.dep_ == "appos" and dateline_token(node.head) and tok.head.i != node.i:
+            return True  # "MOSCOW (Wire) - Syrian troops backed by air strikes broke ..."
+        if node.head.i == head.i:
+            return node.dep_ in ("nsubj", "nsubjpass") and not dateline_token(node)
+    return False
+
+
+def dateline_token(tok: Any) -> bool:
+    """A dateline city that the parser took for a word of the lead ('FALLUJAH, Iraq (Wire)
+    - Iraqi forces have recaptured ...' parses with the city as the subject of 'said')."""
+    return bool(tok.i == tok.sent.start and tok.text.isupper() and len(tok) > 1)
+
+
+def under_dateline(tok: Any, head: Any) -> bool:
+    """Whether a trigger hangs off a dateline city: it is then the lead's own verb."""
+    for node in tok.ancestors:
+        if node.i == head.i:
+            return False
+        if dateline_token(node):
+            return True
+    return False
 
 
 _ANAPHOR = re.compile(r"\b(the|this|that|these|those) (strikes?|raids?|bombing|attack|blast|"
@@ -384,8 +524,17 @@ def drop_repeated_headline(document: Document, events: list[Event]) -> list[Even
 
     heads = [e for e in events if headline(e)]
     rest = [e for e in events if not headline(e)]
-    kept = [h for h in heads if not any(e.type == h.type for e in rest)]
+    kept = [h for h in heads if not any(retells(h, e) for e in rest)]
     return [e for e in events if e in rest or e in kept]
+
+
+def retells(head: Event, body: Event) -> bool:
+    """A body event tells the headline's happening again: the same type, or violence by
+    the same doer ('Coalition attacks army position' over '... aircraft attacked ...')."""
+    return head.type == body.type or (
+        head.type in VIOLENT_TYPES and body.type in VIOLENT_TYPES
+        and head.actor1 is not None and head.actor1 == body.actor1
+    )  # fmt: skip
 
 
 def attack_verb(tok: Any) -> bool:
@@ -400,6 +549,10 @@ def plausible_trigger(tok: Any, trig: Trigger) -> bool:
     low = tok.lower_
     if tok.pos_ == "PROPN" and low in ("march", "may"):  # "6 March 2019"
         return False
+    if tok.pos_ == "PROPN" and tok.dep_ in ("dobj", "pobj", "appos") and any(
+        c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.children
+    ):  # fmt: skip
+        return False  # a name that ends in a trigger word: "told Frontline Dispatch"
     if trig.type == "battle" and (tok.pos_ == "ADJ" or tok.dep_ == "amod"):
         return False  # "the besieged enclave", "government-held districts"
     if trig.sub_type == "territory" and tok.pos_ != "VERB" and low not in (
@@ -439,6 +592,26 @@ def ground_bomb(tok: Any, trig: Trigger) -> Trigger:
     return trig
 
 
+AIRCRAFT = frozenset({"aircraft", "warplane", "jet", "drone", "helicopter", "plane", "bomber",
+                      "airplane", "airforce", "aviation"})  # fmt: skip
+
+
+def air_attack(tok: Any, trig: Trigger) -> Trigger:
+    """'Coalition warplanes attacked an army position' is an air strike: an attack whose
+    doer (the verb's subject, or the noun's modifier) is aircraft."""
+    if trig.sub_type != "armed_clash" or tok.lemma_.lower() not in ("attack", "target", "hit"):
+        return trig
+    if tok.pos_ == "VERB":
+        doers = [t for c in tok.children if c.dep_ == "nsubj" for t in c.subtree]
+        doers += [t for c in tok.children if c.dep_ == "agent" for t in c.subtree]
+    else:
+        doers = [c for c in tok.children if c.dep_ in ("amod", "compound")]
+    if any(t.lemma_.lower() in AIRCRAFT or t.lower_ in AIRCRAFT or t.lower_ == "air"
+           for t in doers):  # fmt: skip
+        return Trigger("remote_violence", "air_drone_strike", False)
+    return trig
+
+
 def build_event(
     ctx: Context,
     part: Part,
@@ -465,12 +638,15 @@ def build_event(
         sub_type = territory_sub_type(ctx.registry, actor1)
     place = event_place(ctx, part, sent, tok, in_sent, last_place)
     date_start, date_end, precision = event_dates(ctx, part, sent, in_sent)
-    fatalities, note = fatality_count(ctx.lexicon, sent)
     certainty, attributed = certainty_of(ctx.lexicon, sent, tok)
+    actor1, actor2 = opposing_sides(ctx.registry, kind, sub_type, actor1, actor2, date_start)
+    if kind in VIOLENT_TYPES and certainty not in ("possible", "denied"):
+        actor1, actor2 = (armed_force(ctx.registry, a, sub_type) for a in (actor1, actor2))
+    fatalities, note = fatality_count(ctx.lexicon, sent)
     if actor1 is None and actor2 is None and place is None:
         return None
     start = part.offset + sent.start_char
-    evidence = Evidence(start, part.offset + sent.end_char, sent.text.strip())
+    evidence = tight_evidence(sent.text, start)
     return Event(
         id=event_id(ctx.document.id, start, sub_type, tok.i),
         doc_id=ctx.document.id,
@@ -489,6 +665,60 @@ def build_event(
         from_comment=part.kind == "comment",
         notes=note,
     )
+
+
+SIDE_KINDS = FIGHTING_KINDS | {"civilians", "government"}
+
+
+# strategic developments with a counterpart; a deployment, a withdrawal or a demolition
+# has none, and the actor named after its verb is rarely one
+TWO_SIDED = frozenset({"agreement", "arrest", "non_violent_transfer_of_territory",
+                       "headquarters_or_base_established", "change_to_group_activity"})  # fmt: skip
+
+
+def opposing_sides(
+    registry: Registry,
+    kind: str,
+    sub_type: str,
+    actor1: str | None,
+    actor2: str | None,
+    day: str | None,
+) -> tuple[str | None, str | None]:
+    """In violence the two sides are parties to it: a monitor, a news agency or a UN body
+    named near the verb is a source, not a side, and an ally of actor1 ('Army units and
+    the PMF attacked') is on its side, not its target. Dropped sides are filled from the
+    document by ``with_opponent``."""
+    if kind not in VIOLENT_TYPES:
+        return actor1, actor2 if sub_type in TWO_SIDED else None
+    if kind_of(registry, actor1) not in SIDE_KINDS:
+        actor1 = None
+    if kind_of(registry, actor2) not in SIDE_KINDS:
+        actor2 = None
+    if actor1 and actor2 and registry.related(actor1, actor2, day):
+        actor2 = None
+    return actor1, actor2
+
+
+def armed_force(registry: Registry, actor: str | None, sub_type: str) -> str | None:
+    """A state that fights does so with its forces: 'The United States fired 59 cruise
+    missiles' is the US military, 'the Syrian government bombed' its air force."""
+    found = registry.get(actor) if actor else None
+    if found is None or found.kind != "government":
+        return actor
+    forces = [a.id for a in registry.all() if a.parent == actor and a.kind == "state_force"]
+    air = [f for f in forces if "air_force" in f]
+    if sub_type == "air_drone_strike" and air:
+        return air[0]
+    ground = [f for f in forces if f not in air]
+    return ground[0] if len(ground) == 1 else actor
+
+
+def tight_evidence(text: str, start: int) -> Evidence:
+    """The sentence's span without the spaces and line breaks around it, so that the
+    evidence text is exactly the document text between its offsets."""
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    return Evidence(start + lead, start + lead + len(body), body)
 
 
 def kind_of(registry: Registry, actor: str | None) -> str | None:
@@ -523,6 +753,11 @@ def roles(
     part: Part, tok: Any, mentions: list[Mention], previous: str | None
 ) -> tuple[str | None, str | None]:
     verb = tok if tok.pos_ == "VERB" else tok.head
+    if verb.pos_ == "ADP":  # "were killed in air strikes by X", "killed 18 members in raids"
+        verb = next((a for a in list(verb.ancestors)[:3] if a.pos_ == "VERB"), verb)
+    elif verb.pos_ == "NOUN" and tok.dep_ in ("nmod", "compound", "conj"):
+        # "pounded the camp with artillery and air strikes": the clause of the phrase
+        verb = next((v for v in islice(verb.ancestors, 3) if v.pos_ == "VERB"), verb)
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     passive = [c for c in verb.children if c.dep_ == "nsubjpass"]
     agents = [g for c in verb.children if c.dep_ == "agent" for g in c.subtree]
@@ -533,13 +768,17 @@ def roles(
     by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.subtree]
     # "civilians were killed in regime air strikes": the cause of a passive killing
     cause = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
-             for g in c.subtree] if passive else []  # fmt: skip
+             and c.i <= tok.i < c.right_edge.i + 1 for g in c.subtree
+             if not held_by(g)] if passive else []  # fmt: skip
+    sides = between_sides(part, mentions, tok, verb)
+    if sides is not None:
+        return sides
     actor1 = (
         token_actor(part, mentions, [tok])  # "regime airstrikes", "Russian air strike"
         or token_actor(part, mentions, agents)
         or token_actor(part, mentions, by)
         or token_actor(part, mentions, own)
-        or token_actor(part, mentions, [t for s in nearest_first(verb, subj) for t in s.subtree])
+        or token_actor(part, mentions, [t for s in nearest_first(verb, subj) for t in doer(s)])
         or token_actor(part, mentions, cause)
     )
     target_tokens = [t for o in objs for t in o.subtree] + [t for p in preps for t in p.subtree]
@@ -550,6 +789,8 @@ def roles(
         noun_preps = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in
                       ("on", "against", "targeting") for g in c.subtree]  # fmt: skip
         actor2 = actor2 or token_actor(part, mentions, noun_preps)
+    if actor1 is None:
+        actor1 = token_actor(part, mentions, inherited_subject(verb, subj))
     if actor1 is None and any(s.lower_ in ("they", "it", "he", "she", "we") for s in subj):
         actor1 = previous
     if actor1 is None:
@@ -559,6 +800,70 @@ def roles(
     if actor1 == actor2:
         actor2 = None
     return actor1, actor2
+
+
+PRONOUNS = frozenset({"they", "it", "we", "he", "she"})
+
+
+def held_by(tok: Any) -> bool:
+    """Inside "(an area) held/controlled by X": X holds the ground, it did not strike."""
+    return any(a.dep_ == "acl" and a.lemma_.lower() in ("hold", "control", "besiege")
+               for a in tok.ancestors)  # fmt: skip
+
+
+def between_sides(
+    part: Part, mentions: list[Mention], tok: Any, verb: Any
+) -> tuple[str, str] | None:
+    """'Clashes broke out between Iraqi troops and Peshmerga fighters': the first of the
+    pair is actor1, the second actor2."""
+    for prep in (*tok.children, *verb.children):
+        if prep.dep_ != "prep" or prep.lower_ != "between":
+            continue
+        for first in (c for c in prep.children if c.dep_ == "pobj"):
+            second = {t.i for c in first.children if c.dep_ == "conj" for t in c.subtree}
+            a = token_actor(part, mentions, [t for t in first.subtree if t.i not in second])
+            b = token_actor(part, mentions, [t for t in first.subtree if t.i in second])
+            if a and b and a != b:
+                return a, b
+    return None
+
+
+TARGET_PREPS = frozenset({"on", "against", "targeting"})
+
+
+def doer(subject: Any) -> list[Any]:
+    """A subject's tokens without the target it names ('an air strike on positions of the
+    PMF killed 22': the PMF was hit, it did not strike)."""
+    skip = {t.i for c in subject.children if c.dep_ == "prep" and c.lower_ in TARGET_PREPS
+            for t in c.subtree}  # fmt: skip
+    return [t for t in subject.subtree if t.i not in skip]
+
+
+_HELD = re.compile(r"-(?:held|controlled|run|besieged|dominated|populated)\b", re.I)
+
+
+def inherited_subject(verb: Any, subj: list[Any]) -> list[Any]:
+    """The tokens of the subject a clause borrows from the clause above it: a clause with
+    no subject ('..., completing the recapture of ...', 'entered and seized') shares its
+    head's; a pronoun in a reported clause is the reporter ('the SDF declared that they
+    had captured Baghuz')."""
+    node = verb
+    for _ in range(3):
+        pronoun = bool(subj) and all(s.lower_ in PRONOUNS for s in subj)
+        if subj and not (pronoun and node.dep_ == "ccomp"):
+            return []
+        if node.dep_ not in ("advcl", "xcomp", "conj", "ccomp", "pcomp") or node.head.i == node.i:
+            return []
+        if not subj and node.dep_ == "ccomp":
+            return []  # "said that the town had fallen": the sayer did not take it
+        node = node.head
+        if node.dep_ == "prep" and node.pos_ == "ADP":  # "declared victory after seizing ..."
+            node = node.head
+        subj = [c for c in node.children if c.dep_ in ("nsubj", "csubj")]
+        found = [t for s in subj if s.lower_ not in PRONOUNS for t in s.subtree]
+        if found:
+            return found
+    return []
 
 
 def nearest_first(verb: Any, tokens: list[Any]) -> list[Any]:
@@ -572,7 +877,8 @@ def nearest_actor(
 ) -> str | None:
     pos = part.offset + tok.idx
     actors = [m for m in mentions if m.kind == "actor" and m.ref and m.ref != exclude
-              and m.label != "metonym"]  # fmt: skip
+              and m.label != "metonym" and not _HELD.match(
+                  part.doc.text, m.end - part.offset)]  # fmt: skip  # "rebel-held" is a place
     side = [m for m in actors if (m.end <= pos if before else m.start > pos)]
     if not side:
         return None
@@ -590,17 +896,29 @@ def event_place(
 ) -> EventPlace | None:
     actors = [m for m in in_sent if m.kind == "actor"]
     lead = sentence_dateline_end(part, sent)
-    places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead and not any(
+    places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead
+              and not in_a_name(ctx, part, m) and not any(
         a.start <= m.start < a.end for a in actors)]  # fmt: skip  # "US-led", "Syrian army"
     attached = [m for m in places if attached_to(part, tok, m)]
-    ranked = sorted(attached or places, key=lambda m: (feature_rank(ctx, m), abs(
-        m.start - (part.offset + tok.idx))))  # fmt: skip
+    if all(is_country(ctx, m) for m in attached):
+        attached = []  # "in Syria's province of Idlib", "of Damascus, the capital of Syria"
+    at = part.offset + tok.idx
+    ranked = sorted(attached or places, key=lambda m: (
+        feature_rank(ctx, m), is_country(ctx, m), abs(m.start - at)))  # fmt: skip
     # a province, a country or a place abroad gives way to the town the paragraph is about
     wide = bool(ranked) and (feature_rank(ctx, ranked[0]) >= 4 or (
         feature_rank(ctx, ranked[0]) == 2 and last_place is not None
         and feature_rank(ctx, last_place[0]) == 0))  # fmt: skip
     if ranked and not (wide and last_place is not None):
         mention = ranked[0]
+        town = [m for m in places if feature_rank(ctx, m) == 0]
+        if feature_rank(ctx, mention) == 1 and town:
+            # "near Khasham, east of the Euphrates": an area gives way to the town it is at
+            return place_of(ctx, min(town, key=lambda m: abs(m.start - mention.start)), True)
+        river = ctx.gazetteer.get(mention.ref or "")
+        if (river is not None and river.feature == "river" and last_place is not None
+                and feature_rank(ctx, last_place[0]) == 0):  # fmt: skip
+            return place_of(ctx, last_place[0], near=True)  # "on the northern bank of the river"
         return place_of(ctx, mention, near=is_near(part, mention))
     if last_place is not None:
         return place_of(ctx, last_place[0], near=True)
@@ -608,12 +926,40 @@ def event_place(
 
 
 _DATELINE = re.compile(r"^[^.!?\n]{0,90}?(\)\s*[-–—]+|^[A-Z][A-Z .,'/-]{2,60}[-–—]+)\s")
+_CAPS_DATELINE = re.compile(
+    r"^(?:[^.!?\n]{0,40}?\d\s+)?[A-Z]{4,}(?:[ /][A-Z]{4,})?\s+(?=[A-Z][a-z])"
+)
+"""A dateline whose dash the copy lost: "Last updated at Apr 152017 BEIRUT Syrian jets ..."."""
+
+
+TITLE_HEADS = frozenset({"governor", "council", "report", "news", "agency", "television",
+                         "channel", "radio", "media", "bulletin", "dispatch", "courier",
+                         "wire", "monitor", "post", "times", "herald", "press"})  # fmt: skip
+
+
+def in_a_name(ctx: Context, part: Part, mention: Mention) -> bool:
+    """A place that only names something else is not where anything happened: the
+    publisher ('told Anbar Report'), a title ('the Anbar governor')."""
+    text = ctx.document.text
+    source = ctx.document.source
+    if source and mention.end - mention.start < len(source):
+        lo = max(0, mention.start - len(source))
+        window = text[lo : mention.end + len(source)]
+        at = window.find(source)
+        if at >= 0 and lo + at <= mention.start and mention.end <= lo + at + len(source):
+            return True
+    span = part.doc.char_span(mention.start - part.offset, mention.end - part.offset,
+                              alignment_mode="expand")  # fmt: skip
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ == "compound" and root.head.lemma_.lower() in TITLE_HEADS
 
 
 def sentence_dateline_end(part: Part, sent: Any) -> int:
     """The offset where a sentence's dateline ('Baghdad, Jun 18 (Iraqi News Network) -',
     'AMMAN / BEIRUT -') ends: the publisher's city is not where the event happened."""
-    match = _DATELINE.match(sent.text)
+    match = _DATELINE.match(sent.text) or _CAPS_DATELINE.match(sent.text)
     return int(part.offset + sent.start_char + (match.end() if match else 0))
 
 
@@ -626,14 +972,25 @@ def narrow_place(ctx: Context, event: Event) -> Event:
     wide = ctx.gazetteer.get(event.place.id) if event.place else None
     if wide is not None and wide.feature != "country":
         return event  # a governorate is what the text says; keep it
+    province: Mention | None = None  # else the first province of that country named there
     for m in ctx.mentions_between(event.evidence.end, event.evidence.end + NARROW_CHARS):
         place = ctx.gazetteer.get(m.ref) if m.kind == "place" and m.ref else None
-        if place is None or place.feature not in PRECISE_FEATURES or m.segment != "body":
+        if place is None or m.segment != "body" or place.country not in THEATRE_COUNTRIES:
             continue
-        if place.country in THEATRE_COUNTRIES and (wide is None or place.country == wide.country):
+        if wide is not None and place.country != wide.country:
+            continue
+        if place.feature in PRECISE_FEATURES:
             found = place_of(ctx, m, near=True)
             return replace(event, place=found) if found else event
-    return event
+        if province is None and place.feature == "governorate":
+            province = m
+    found = place_of(ctx, province, near=True) if province else None
+    return replace(event, place=found) if found else event
+
+
+def is_country(ctx: Context, mention: Mention) -> bool:
+    place = ctx.gazetteer.get(mention.ref or "")
+    return place is not None and place.feature == "country"
 
 
 def feature_rank(ctx: Context, mention: Mention) -> int:
@@ -687,6 +1044,13 @@ def place_of(ctx: Context, mention: Mention, near: bool) -> EventPlace | None:
                       place.admin1)  # fmt: skip
 
 
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)
+
+
+def since_before(text: str, at: int) -> bool:
+    return _SINCE.search(text[max(0, at - 12) : at]) is not None
+
+
 def event_dates(
     ctx: Context, part: Part, sent: Any, in_sent: list[Mention]
 ) -> tuple[str | None, str | None, Precision]:
@@ -696,6 +1060,12 @@ def event_dates(
             found = resolve(m.text, ctx.published)
             if found is not None:
                 start, end = found.iso
+                if ctx.published is not None and since_before(ctx.document.text, m.start):
+                    # "killed since Friday", "strikes since May 31": up to publication
+                    end = max(end, ctx.published.isoformat())
+                    days = (date.fromisoformat(end) - date.fromisoformat(start)).days
+                    long = days > 7 and found.precision == "day"
+                    return start, end, "month" if long else found.precision
                 return start, end, found.precision
     if ctx.published is None:
         return None, None, "unknown"
@@ -752,6 +1122,8 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
             head = tok.head
             if value is None or value > 100_000 or head.lower_ in ("km", "kilometres", "miles"):
                 continue
+            if is_year(tok, value):  # "Posted on July 20 2016 Dozens killed ..."
+                continue
             noun = head if head.pos_ in ("NOUN", "PROPN") else tok
             victim = noun.lemma_.lower() in lex.victims or noun.lower_ in lex.victims
             if (victim or (noun is tok and killed_near(tok))) and (
@@ -773,6 +1145,15 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
     if vague:
         return None, f"fatalities given only as '{vague.group(0).strip()}'"
     return None, None
+
+
+def is_year(tok: Any, value: int) -> bool:
+    """A year in a date that lost its comma ("July 20 2016", "20 July 2016")."""
+    if not 1900 <= value <= 2100 or tok.i == 0:
+        return False
+    before = tok.nbor(-1)
+    return before.lower_[:3] in MONTHS or (before.like_num and tok.i > 1 and (
+        tok.nbor(-2).lower_[:3] in MONTHS))  # fmt: skip
 
 
 def repeated(value: int, index: int, what: str, earlier: tuple[int, int, str]) -> bool:

@@ -15,6 +15,9 @@ copy (``duplicate_of``): it counts as its original's publisher.
 
 Contradictions are pairs of claims that cannot both hold, each with a reason of the form
 ``"<kind>: <what each source says>"``; the kinds are listed in ``KINDS``.
+
+Control over time comes only from affirmed territory changes that leave an armed or state
+actor holding a town, site or area of the theatre (``control_claim``, ``holder``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ SLACK_DAYS = {"day": 1, "week": 4, "month": 15, "year": 183, "unknown": 3650}
 TERRITORY = ("government_regains_territory", "non_state_actor_overtakes_territory",
              "non_violent_transfer_of_territory")  # fmt: skip
 AFFIRMED = ("asserted", "reported")
+# who can hold ground: armed forces, armed groups and governments; never civilians, media,
+# political parties or international bodies
+HOLDER_KINDS = frozenset({"state_force", "government", "militia", "rebel_group",
+                          "terrorist_group", "coalition", "private_military"})  # fmt: skip
+THEATRE = frozenset({"SY", "IQ"})  # countries whose places can change hands
 QUOTE = 120  # characters of evidence quoted in a contradiction's reason
 
 DENIAL = "asserted vs denied"
@@ -44,6 +52,7 @@ BANK = "river bank"
 CASUALTIES = "casualty figures"
 KINDS = (DENIAL, CONTROL, BANK, CASUALTIES)
 
+_UNOPPOSED = re.compile(r"\bwithout (?:a fight|fighting|a shot|resistance)\b", re.IGNORECASE)
 _EAST = re.compile(r"\beast(?:ern)?\s+(?:bank|side)\b|\beast of the (?:river|euphrates|tigris)\b",
                    re.IGNORECASE)  # fmt: skip
 _WEST = re.compile(r"\bwest(?:ern)?\s+(?:bank|side)\b|\bwest of the (?:river|euphrates|tigris)\b",
@@ -222,13 +231,21 @@ def group_id(founder: Event) -> str:
     return "c" + hashlib.sha256(founder.id.encode()).hexdigest()[:12]
 
 
+def placing_order(event: Event) -> tuple[int, str, int, str]:
+    """Events told to the day are placed first, then those told to the week, month, ...;
+    within each, by date, and on one day the leads of articles before what they tell
+    further down (background, asides): what the clear reports found, the vaguer join."""
+    slack = SLACK_DAYS.get(event.time_precision, SLACK_DAYS["unknown"])
+    return slack, event.date_start or "9999", event.evidence.start, event.id
+
+
 def cluster_events(
     events: Sequence[Event], registry: Registry, previous: Sequence[Cluster] = ()
 ) -> list[Group]:
     """Complete-linkage grouping, blocked by event family.
 
     Events already in one of ``previous`` stay there (under that cluster's id); the
-    others are placed in date order, each in the compatible group it is closest to on
+    others are placed (``placing_order``) each in the compatible group it is closest to on
     average, or else in a new group.
     """
     by_id = {e.id: e for e in events}
@@ -243,8 +260,7 @@ def cluster_events(
         placed.update(e.id for e in members)
         groups.append(group)
         blocks[group.family].append(group)
-    fresh = sorted((e for e in events if e.id not in placed),
-                   key=lambda e: (e.date_start or "9999", e.id))  # fmt: skip
+    fresh = sorted((e for e in events if e.id not in placed), key=placing_order)
     for event in fresh:
         best: Group | None = None
         best_score = -1.0
@@ -383,8 +399,7 @@ def control_conflicts(
     events: Sequence[Event], docs: dict[str, Document], registry: Registry
 ) -> list[Contradiction]:
     """Two unrelated actors said to take or hold the same place at the same time."""
-    claims = [e for e in events if e.sub_type in TERRITORY and e.place and e.actor1
-              and e.certainty in AFFIRMED]  # fmt: skip
+    claims = [e for e in events if control_claim(e, registry)]
     by_place: dict[str, list[Event]] = defaultdict(list)
     for event in claims:
         if event.place:
@@ -395,7 +410,7 @@ def control_conflicts(
         reported: set[tuple[str, str, str, str]] = set()
         for i, a in enumerate(seq):
             for b in seq[i + 1 :]:
-                x, y = a.actor1 or "", b.actor1 or ""
+                x, y = holder(a, registry) or "", holder(b, registry) or ""
                 if a.doc_id == b.doc_id or registry.related(x, y, a.date_start):
                     continue
                 if not windows_overlap(a, b):
@@ -449,6 +464,33 @@ def contradiction_kind(item: Contradiction) -> str | None:
     return kind if kind in KINDS else None
 
 
+def control_claim(event: Event, registry: Registry) -> bool:
+    """Whether an event says who holds a place: an affirmed change of territory that leaves
+    an armed or state actor (``holder``) holding a place in the theatre that can be held, a
+    town, site or area (geo_precision 1 or 2), never a province or a country, which in copy
+    mostly stand for a government ("took control of Russia's share")."""
+    if event.sub_type not in TERRITORY or event.certainty not in AFFIRMED:
+        return False
+    if event.place is None or event.place.geo_precision > 2:
+        return False
+    if event.place.country is not None and event.place.country not in THEATRE:
+        return False
+    return holder(event, registry) is not None
+
+
+def holder(event: Event, registry: Registry) -> str | None:
+    """Who holds the place after a territory event, when an armed or state actor
+    (``HOLDER_KINDS``) does: the taker (actor1) of a capture or of an unopposed entry; for
+    a withdrawal, hand-over or surrender the other side (actor2), never the one leaving."""
+    actor = event.actor1
+    if event.sub_type == "non_violent_transfer_of_territory" and not _UNOPPOSED.search(
+        event.evidence.text
+    ):
+        actor = event.actor2
+    found = registry.get(actor) if actor else None
+    return actor if found is not None and found.kind in HOLDER_KINDS else None
+
+
 def control_over_time(events: Sequence[Event], registry: Registry) -> list[Control]:
     """Who holds a place from when, from territory-changing events with a place.
 
@@ -456,11 +498,8 @@ def control_over_time(events: Sequence[Event], registry: Registry) -> list[Contr
     spell; an unrelated actor starts a new spell (and, when the two claims overlap in
     time, ``control_conflicts`` reports them).
     """
-    taken = sorted(
-        (e for e in events if e.sub_type in TERRITORY and e.place and e.actor1
-         and e.certainty in AFFIRMED and e.date_start),
-        key=lambda e: (e.date_start or "", e.id),
-    )  # fmt: skip
+    taken = sorted((e for e in events if control_claim(e, registry) and e.date_start),
+                   key=lambda e: (e.date_start or "", e.id))  # fmt: skip
     by_place: dict[str, list[Event]] = defaultdict(list)
     for event in taken:
         if event.place:
@@ -469,7 +508,7 @@ def control_over_time(events: Sequence[Event], registry: Registry) -> list[Contr
     for place_id, seq in by_place.items():
         spells: list[tuple[str, str | None, list[str]]] = []
         for event in seq:
-            actor = event.actor1 or ""
+            actor = holder(event, registry) or ""
             held_by = spells[-1][0] if spells else None
             if held_by is not None and registry.related(held_by, actor, event.date_start):
                 spells[-1][2].append(event.id)

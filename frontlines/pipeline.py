@@ -19,7 +19,7 @@ from multiprocessing.context import BaseContext
 from typing import Any
 
 from frontlines.annotate import annotate, load_nlp
-from frontlines.dedup import DuplicateIndex, keep_signature, mark_duplicates
+from frontlines.dedup import DuplicateIndex, mark_duplicates
 from frontlines.extract import Lexicon, extract
 from frontlines.fuse import Fusion, fuse
 from frontlines.gazetteer import Gazetteer
@@ -159,7 +159,7 @@ def ingest_raw(
     """
     report = IngestReport()
     if resume:
-        raws = skip_processed(raws, store.processed_origins(), report)
+        raws = skip_processed(raws, store, report)
     duplicates = DuplicateIndex.from_store(store)
     stream = mark_duplicates(segment_all(raws, source, published), duplicates)
     # with workers, smaller batches keep every worker busy on a small corpus too
@@ -171,7 +171,7 @@ def ingest_raw(
                 report.rejected.append(result)
                 store.save_rejected(result)
             elif store.save_document(result.document, result.mentions, result.events):
-                keep_signature(store, duplicates, result.document.id)
+                duplicates.keep(result.document.id)
                 report.stored += 1
                 report.events += len(result.events)
             else:  # the same content came twice within the batches in flight
@@ -184,10 +184,12 @@ def ingest_raw(
 
 
 def skip_processed(
-    raws: Iterable[RawInput | Rejected], done: set[str], report: IngestReport
+    raws: Iterable[RawInput | Rejected], store: Store, report: IngestReport
 ) -> Iterator[RawInput | Rejected]:
+    """The inputs an earlier run neither stored nor rejected (looked up one at a time, so
+    a resumed ingest holds no list of what is done)."""
     for raw in raws:
-        if raw.origin in done:
+        if store.is_processed(raw.origin):
             report.resumed += 1
         else:
             yield raw

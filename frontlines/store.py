@@ -36,7 +36,7 @@ from frontlines.models import (
     Segment,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -140,8 +140,20 @@ CREATE TABLE signatures (
 );
 """
 
+# Version 3: the LSH band keys of each signature, so a near-duplicate lookup is an indexed
+# query instead of an index held in memory; an empty minhash marks a body too short to sign.
+# Signatures stored before it get their bands when the duplicate index is first loaded.
+_SCHEMA_V3 = """
+CREATE TABLE signature_bands (
+    band INTEGER NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents (id) ON DELETE CASCADE
+);
+CREATE INDEX signature_bands_band ON signature_bands (band);
+CREATE INDEX signature_bands_doc ON signature_bands (doc_id);
+"""
+
 # MIGRATIONS[v] upgrades a database at schema version v to version v + 1.
-MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2]
+MIGRATIONS: list[str] = [_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3]
 
 _DOCUMENT_COLUMNS = (
     "id",
@@ -269,12 +281,18 @@ class Store:
             conn.executemany(_insert("events", _EVENT_COLUMNS), map(_event_row, events))
         return True
 
-    def save_signature(self, doc_id: str, signature: bytes) -> None:
-        """Keep a stored document's near-duplicate signature (see ``frontlines.dedup``)."""
+    def save_signature(self, doc_id: str, signature: bytes, bands: Sequence[int] = ()) -> None:
+        """Keep a stored document's near-duplicate signature and its LSH band keys (see
+        ``frontlines.dedup``); an empty signature records a body too short to sign."""
         with self._transaction(f"signature of {doc_id}") as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO signatures (doc_id, minhash) VALUES (?, ?)",
                 (doc_id, signature),
+            )
+            conn.execute("DELETE FROM signature_bands WHERE doc_id = ?", (doc_id,))
+            conn.executemany(
+                "INSERT INTO signature_bands (band, doc_id) VALUES (?, ?)",
+                ((band, doc_id) for band in dict.fromkeys(bands)),
             )
 
     def save_rejected(self, rejected: Rejected) -> None:
@@ -382,6 +400,40 @@ class Store:
             "ORDER BY d.rowid"
         )
         return ((row[0], bytes(row[1]) if row[1] is not None else None) for row in rows)
+
+    def signatures_sharing(self, bands: Sequence[int]) -> Iterator[tuple[str, bytes]]:
+        """(document id, signature) of the stored documents with any of these band keys, in
+        the order they were stored."""
+        if not bands:
+            return iter(())
+        marks = ", ".join("?" * len(bands))
+        rows = self._conn.execute(
+            "SELECT s.doc_id, s.minhash FROM signatures s JOIN documents d ON d.id = s.doc_id "
+            f"WHERE s.doc_id IN (SELECT doc_id FROM signature_bands WHERE band IN ({marks})) "
+            "ORDER BY d.rowid",
+            tuple(bands),
+        )
+        return ((row[0], bytes(row[1])) for row in rows)
+
+    def unbanded(self, limit: int) -> list[tuple[str, bytes | None]]:
+        """Up to ``limit`` stored documents, in stored order, whose signature or band keys
+        were never saved: (id, signature or None)."""
+        rows = self._conn.execute(
+            "SELECT d.id, s.minhash FROM documents d LEFT JOIN signatures s ON s.doc_id = d.id "
+            "WHERE s.doc_id IS NULL OR (length(s.minhash) > 0 AND NOT EXISTS "
+            "(SELECT 1 FROM signature_bands b WHERE b.doc_id = d.id)) ORDER BY d.rowid LIMIT ?",
+            (limit,),
+        )
+        return [(row[0], bytes(row[1]) if row[1] is not None else None) for row in rows]
+
+    def is_processed(self, origin: str) -> bool:
+        """Whether an input was already stored or rejected (one indexed look-up each)."""
+        found = self._conn.execute(
+            "SELECT 1 FROM documents WHERE origin = ? UNION ALL "
+            "SELECT 1 FROM rejects WHERE origin = ? LIMIT 1",
+            (origin, origin),
+        )
+        return found.fetchone() is not None
 
     def processed_origins(self) -> set[str]:
         """Origins already stored or rejected: what a resumed ingest can skip."""

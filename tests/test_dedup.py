@@ -95,3 +95,44 @@ def test_dedup_ingest_stores_duplicate_of_for_copies(tmp_path: Path) -> None:
         assert docs[EDITED].duplicate_of == docs[ORIGINAL].id
         assert docs[ORIGINAL].duplicate_of is None
         assert all(blob is not None for _, blob in store.signatures())
+
+
+def test_dedup_index_on_a_store_holds_only_documents_not_yet_stored(tmp_path: Path) -> None:
+    docs = sample_documents()
+    with Store(tmp_path / "m.db") as store:
+        index = DuplicateIndex.from_store(store)
+        for doc in docs:
+            marked = index.mark(doc)
+            store.save_document(marked, [], [])
+            index.keep(marked.id)
+        assert index.held == 0  # everything it knows lives in the store
+        stored = {Path(d.origin).name: d for d in store.documents()}
+        first = min({ORIGINAL, SYNDICATED, EDITED})
+        copies = {name for name, d in stored.items() if d.duplicate_of}
+        assert copies == {ORIGINAL, SYNDICATED, EDITED} - {first}
+        assert store.unbanded(10) == []
+        # a later copy is found through the stored band keys alone
+        again = replace(sample_document(EDITED), id="edited-again", duplicate_of=None)
+        assert index.mark(again).duplicate_of == stored[first].id
+        assert index.held == 1
+
+
+def test_dedup_pending_documents_are_bounded(tmp_path: Path) -> None:
+    with Store(tmp_path / "p.db") as store:
+        index = DuplicateIndex(store, pending_limit=2)
+        for doc in sample_documents()[:5]:
+            index.mark(doc)
+        assert index.held == 2
+
+
+def test_dedup_index_adds_band_keys_to_signatures_stored_without_them(tmp_path: Path) -> None:
+    original = sample_document(ORIGINAL)
+    with Store(tmp_path / "v2.db") as store:
+        store.save_document(original, [], [])
+        sig = signature(original.body)
+        assert sig is not None
+        store.save_signature(original.id, to_bytes(sig))  # as schema version 2 kept it
+        assert store.unbanded(10) == [(original.id, to_bytes(sig))]
+        index = DuplicateIndex.from_store(store)
+        assert store.unbanded(10) == []
+        assert index.mark(sample_document(SYNDICATED)).duplicate_of == original.id

@@ -115,7 +115,7 @@ def test_event_extraction_floors_on_dev_gold() -> None:
     assert scores.type_accuracy >= 0.87, scores.as_dict()
     fields = scores.field_accuracy()
     floors = {
-        "sub_type": 0.89, "actor1": 0.65, "actor2": 0.50, "place": 0.74, "date": 0.67,
+        "sub_type": 0.90, "actor1": 0.76, "actor2": 0.68, "place": 0.83, "date": 0.75,
         "fatalities": 0.95, "certainty": 0.87, "attributed_to": 0.83, "from_comment": 0.99,
     }  # fmt: skip
     assert all(fields[f] >= floor for f, floor in floors.items()), fields
@@ -136,3 +136,31 @@ def test_sentence_classifier_learns_and_retypes() -> None:
     start = TEXT.index("Russian")
     kept = retype(model, [system_event(0, start - 1, "battle/armed_clash")])
     assert [(e.type, e.sub_type) for e in kept] == [("battle", "government_regains_territory")]
+
+
+HELDOUT = GOLD / "heldout"
+
+
+def test_heldout_gold_is_separate_and_complete() -> None:
+    docs = load_gold(HELDOUT)
+    events = [e for d in docs for e in d.events]
+    assert len(events) >= 50 and len(docs) >= 10
+    assert {e.certainty for e in events} == {"asserted", "reported", "unconfirmed", "possible",
+                                             "denied"}  # fmt: skip
+    assert any(e.from_comment for e in events)
+    dev_texts = {d.path.name for d in load_gold(GOLD)}
+    assert not dev_texts & {d.path.name for d in docs}
+    for doc in docs:
+        text = doc.path.read_text(encoding="utf-8")
+        assert all(e.quote in text for e in doc.events)
+
+
+def test_event_extraction_floors_on_heldout_gold() -> None:
+    """The rules were never tuned on gold/events/heldout: these floors sit just under what
+    was measured there at the end of the round, so they show how far the dev figures carry."""
+    scores = evaluate_events(HELDOUT)
+    assert scores.f1 >= 0.74, scores.as_dict()
+    assert scores.type_accuracy >= 0.88, scores.as_dict()
+    fields = scores.field_accuracy()
+    floors = {"actor1": 0.66, "actor2": 0.63, "place": 0.74, "date": 0.84, "certainty": 0.89}
+    assert all(fields[f] >= floor for f, floor in floors.items()), fields

@@ -138,3 +138,59 @@ def test_extract_denial_does_not_spill_into_a_coordinated_claim(res: Resources) 
     )
     certainty = {e.sub_type: e.certainty for e in events}
     assert certainty == {"chemical_weapon": "denied", "air_drone_strike": "asserted"}
+
+
+def test_extract_target_in_the_subject_and_a_state_fights_with_its_forces(res: Resources) -> None:
+    events = parse(
+        res,
+        "An air strike on positions of the Popular Mobilisation Forces near al-Qaim killed "
+        "22 fighters on Sunday. The United States fired 59 cruise missiles at the Shayrat "
+        "air base on Friday.",
+    )
+    strike = next(e for e in events if "Popular" in e.evidence.text)
+    assert strike.actor2 == "pmf" and strike.actor1 != "pmf"
+    missiles = next(e for e in events if "59" in e.evidence.text)
+    assert missiles.actor1 == "us_military"
+
+
+def test_extract_a_source_or_an_ally_is_not_the_target(res: Resources) -> None:
+    events = parse(
+        res,
+        "Army units and the Popular Mobilisation Forces attacked Islamic State positions near "
+        "Rawa on Thursday, the Syrian Observatory for Human Rights said.",
+    )
+    (event,) = [e for e in events if e.type == "battle"]
+    assert event.actor2 not in ("sohr", "pmf", "iraqi_army")
+
+
+def test_extract_story_day_future_denial_river_bank_and_since(res: Resources) -> None:
+    events = parse(
+        res,
+        "Iraqi troops recaptured Rawa from Islamic State on Thursday. Iraqi warplanes bombed "
+        "militant positions on the northern bank of the Euphrates on Wednesday. State media "
+        "said the air strike hit a weapons depot. The coalition said it had no plans to send "
+        "ground troops to the area. At least 40 people have been killed in Hajin since "
+        "Tuesday, a monitor said.",
+    )
+    strikes = [e for e in events if e.type == "remote_violence"]
+    bombed = next(e for e in strikes if "Euphrates" in e.evidence.text)
+    assert bombed.place is not None and bombed.place.name == "Rawa"  # not the river's middle
+    told_again = next(e for e in strikes if e.evidence.text.startswith("State media"))
+    assert (told_again.date_start, told_again.time_precision) == ("2017-10-11", "day")
+    denial = next(e for e in events if e.certainty == "denied")
+    assert denial.date_start is None
+    toll = next(e for e in events if "since" in e.evidence.text)
+    assert (toll.date_start, toll.date_end) == ("2017-10-10", "2017-10-14")
+
+
+def test_extract_pair_after_between_and_doer_of_a_with_phrase(res: Resources) -> None:
+    events = parse(
+        res,
+        "Clashes broke out between Iraqi troops and Peshmerga fighters near Kirkuk on Monday. "
+        "SDF fighters and coalition aircraft pounded the camp in Baghuz with artillery and "
+        "air strikes on Sunday.",
+    )
+    clash = next(e for e in events if e.evidence.text.startswith("Clashes"))
+    assert (clash.actor1, clash.actor2) == ("isf", "peshmerga")
+    pounded = next(e for e in events if e.evidence.text.startswith("SDF"))
+    assert pounded.actor1 == "sdf"

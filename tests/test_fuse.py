@@ -218,3 +218,62 @@ def test_ingest_keeps_cluster_ids_when_later_reports_join(res: Resources, tmp_pa
     assert before and all(after[i] >= members for i, members in before.items())
     assert any(len(after[i]) > len(members) for i, members in before.items())
     assert all(events[e] == i for i, members in after.items() for e in members)
+
+
+def test_control_is_held_only_by_armed_or_state_actors_over_places_in_the_theatre(
+    res: Resources,
+) -> None:
+    russia = EventPlace("2017370", "Russia", 60.0, 100.0, 3, "RU")
+    deir = EventPlace("170794", "Deir ez-Zor Governorate", 35.3, 40.1, 3, "SY")
+    events = [
+        event("a", "d1", HAJIN, "2018-12-14"),  # the SDF takes Hajin: a control row
+        event("b", "d2", HAJIN, "2018-12-14", actor1="civilians", actor2=None),
+        event("c", "d3", russia, "2018-12-14"),  # a country abroad stands for a government
+        event("d", "d4", deir, "2018-12-14", actor1="isis", actor2="sdf"),  # a province
+        event("e", "d5", HAJIN, "2018-12-14", actor1="sana", actor2=None),  # a news agency
+    ]
+    docs = [doc(f"d{i}", f"S{i}") for i in range(1, 6)]
+    fusion = fuse(events, docs, res.registry)
+    assert [(c.place_id, c.actor, c.evidence) for c in fusion.control] == [
+        ("174506", "sdf", ("a",))
+    ]
+    assert not [c for c in fusion.contradictions if contradiction_kind(c) == CONTROL]
+
+
+def test_fuse_places_day_precise_leads_before_vaguer_background(res: Resources) -> None:
+    # d2 tells the capture in its lead and, further down, a week-dated aside at Baghuz
+    # (12 km away); placed first, the aside would take the cluster that d1 and d3 join
+    # and keep d2's lead out of it (one article's two places are two happenings)
+    near = EventPlace("fl:near", "Near Hajin", 34.70, 40.90, 1, "SY")
+    events = [
+        event("lead1", "d1", HAJIN, "2018-12-14"),
+        replace(event("lead2", "d2", HAJIN, "2018-12-14"), evidence=Evidence(80, 160, "y")),
+        replace(
+            event("aside", "d2", near, "2018-12-08", date_end="2018-12-14", time_precision="week"),
+            evidence=Evidence(400, 480, "z"),
+        ),  # fmt: skip
+        event("lead3", "d3", HAJIN, "2018-12-14"),
+    ]
+    fusion = fuse(events, [doc("d1", "A"), doc("d2", "B"), doc("d3", "C")], res.registry)
+    groups = {c.event_ids for c in fusion.clusters}
+    assert ("lead1", "lead2", "lead3") in groups
+    assert ("aside",) in groups
+
+
+def test_a_withdrawal_leaves_the_place_to_the_other_side_not_to_the_one_leaving(
+    res: Resources,
+) -> None:
+    transfer = {"type": "strategic_development", "sub_type": "non_violent_transfer_of_territory"}
+    events = [
+        event("out", "d1", HAJIN, "2018-12-10", actor1="isis", actor2="sdf", **transfer),
+        event("gone", "d2", BAGHUZ, "2018-12-10", actor1="isis", actor2=None, **transfer),
+        replace(
+            event("walk", "d3", BAGHUZ, "2019-03-23", actor1="sdf", actor2=None, **transfer),
+            evidence=Evidence(0, 40, "The SDF entered Baghuz without a fight."),
+        ),
+    ]
+    fusion = fuse(events, [doc("d1", "A"), doc("d2", "B"), doc("d3", "C")], res.registry)
+    assert sorted((c.place_id, c.actor, c.evidence) for c in fusion.control) == [
+        ("174506", "sdf", ("out",)),
+        ("fl:baghuz", "sdf", ("walk",)),
+    ]

@@ -18,9 +18,9 @@ from frontlines.store import Store
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Score only the first N articles.")  # fmt: skip
 @click.option("--rule", type=click.Choice(sorted(MAIN_RULES)), default="lead", show_default=True,
-              help="How each article's main event is chosen: the first violent event of "
-              "the headline or lead (else most fatalities), or the one with most "
-              "fatalities.")  # fmt: skip
+              help="How each article's main event is chosen: the most specific violent "
+              "event of the headline and lead (else most fatalities), or the one with "
+              "most fatalities.")  # fmt: skip
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
               help="Keep the scratch store in this file (default: a temporary one).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

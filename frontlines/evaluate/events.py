@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from frontlines.errors import DataFileError
+from frontlines.evaluate import metrics
 from frontlines.fuse import distance_km
 from frontlines.models import CERTAINTIES, Document, Event
 from frontlines.paths import data_file
@@ -156,8 +157,7 @@ class EventScores:
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return round(2 * p * r / (p + r), 4) if p + r else 0.0
+        return metrics.f1(self.precision, self.recall) or 0.0
 
     @property
     def type_accuracy(self) -> float:

@@ -235,14 +235,14 @@ def specificity(event: Event) -> int:
 
 
 def main_by_lead(events: Sequence[Event], text: str, title: str) -> Event | None:
-    """The first violent event of the headline or lead (the most specific one of its
-    sentence); else the violent event with most fatalities; else the first event."""
+    """The most specific violent event of the headline and lead (the earliest among
+    equals: they tell one story, and "24 killed" there is the "air strike" beside it);
+    else the violent event with most fatalities; else the first event."""
     violent = [e for e in events if e.type in VIOLENT]
     end = lead_end(text, title)
     lead = [e for e in violent if e.evidence.start < end]
     if lead:
-        first = [e for e in lead if e.evidence.start == lead[0].evidence.start]
-        return min(first, key=specificity)
+        return min(lead, key=lambda e: (specificity(e), e.evidence.start))
     return main_by_fatalities(events, text, title)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from frontlines.errors import DataFileError
+from frontlines.evaluate import metrics
 from frontlines.fuse import BANK, CASUALTIES, CONTROL, DENIAL, contradiction_kind
 from frontlines.models import Contradiction, Document, Event
 from frontlines.pipeline import Resources, ingest
@@ -147,7 +148,7 @@ class FusionScores:
 
 
 def ratio(a: int, b: int) -> float:
-    return round(a / b, 4) if b else 1.0
+    return metrics.ratio(a, b, empty=1.0)
 
 
 def load_gold(folder: str | Path) -> FusionGold:

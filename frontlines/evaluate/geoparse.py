@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from frontlines.errors import DataFileError
+from frontlines.evaluate import metrics
 from frontlines.fuse import distance_km
 from frontlines.models import Document, Segment, content_id
 
@@ -106,13 +107,11 @@ class Scores:
 
 
 def ratio(a: int, b: int) -> float | None:
-    return round(a / b, 3) if b else None
+    return metrics.ratio(a, b, empty=None, digits=3)
 
 
 def f1(p: float | None, r: float | None) -> float | None:
-    if p is None or r is None or p + r == 0:
-        return None if p is None or r is None else 0.0
-    return round(2 * p * r / (p + r), 3)
+    return metrics.f1(p, r, digits=3)
 
 
 def auc(errors_km: Iterable[float]) -> float | None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from frontlines.annotate import Annotated, annotate
 from frontlines.errors import FrontlinesError
+from frontlines.evaluate import metrics
 from frontlines.extract import extract
 from frontlines.models import Document, Event, Mention, Segment, content_id
 from frontlines.pipeline import Resources
@@ -162,11 +163,11 @@ class Scores:
 
 
 def ratio(a: int, b: int) -> float:
-    return round(a / b, 4) if b else 0.0
+    return metrics.ratio(a, b, empty=0.0)
 
 
 def f1(p: float, r: float) -> float:
-    return round(2 * p * r / (p + r), 4) if p + r else 0.0
+    return metrics.f1(p, r) or 0.0
 
 
 # loading ------------------------------------------------------------------------------
