@@ -91,7 +91,9 @@ class Gazetteer:
     ) -> None:
         self.index_path = index
         self.admin_names = admin_names or {}
-        self.db = sqlite3.connect(f"file:{index}?mode=ro", uri=True, check_same_thread=False)
+        self.db = sqlite3.connect(
+            f"{Path(index).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
         self.overlay: dict[str, Place] = {}
         self.overlay_keys: dict[str, list[str]] = defaultdict(list)
         self.overlay_skeletons: dict[str, list[str]] = defaultdict(list)
@@ -122,7 +124,7 @@ class Gazetteer:
 
     def reopen(self) -> None:
         """A fresh connection to the index: a forked worker must not share its parent's."""
-        uri = f"file:{self.index_path}?mode=ro"
+        uri = f"{Path(self.index_path).resolve().as_uri()}?mode=ro"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     def add(self, place: Place) -> None:

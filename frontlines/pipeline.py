@@ -90,9 +90,10 @@ def process_safely(documents: list[Document], res: Resources) -> Iterator[Proces
     try:
         yield from list(process(documents, res))
         return
-    except Exception:  # noqa: BLE001 - isolate the failing document below
+    except Exception as exc:  # noqa: BLE001 - isolate the failing document below
         if len(documents) == 1:
-            raise
+            yield Rejected(documents[0].origin, "extract", f"{type(exc).__name__}: {exc}")
+            return
     for document in documents:
         try:
             yield from list(process([document], res))

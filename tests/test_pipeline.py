@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from frontlines import pipeline
 from frontlines.evaluate.sample import doc_id_for as sample_doc_id
 from frontlines.evaluate.sample import load_expected, score_sample
 from frontlines.fuse import distance_km
@@ -155,3 +156,27 @@ def test_pipeline_with_two_workers_stores_the_same_as_one(res: Resources, tmp_pa
                 )
             )
     assert stored[0] == stored[1]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_pipeline_records_a_document_that_fails_in_extract(
+    res: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    files = sample_files(count)
+    poisoned = files[0].name
+    real_extract = pipeline.extract
+
+    def extract_or_fail(linked: Any, *args: Any) -> Any:
+        for item, events in real_extract(linked, *args):
+            if item.annotated.document.origin.endswith(poisoned):
+                raise RuntimeError("extractor bug")
+            yield item, events
+
+    monkeypatch.setattr(pipeline, "extract", extract_or_fail)
+    with Store(tmp_path / "t.db") as store:
+        report = ingest(files, store, res)  # a batch of one must not crash the run either
+        assert [(r.stage, r.reason) for r in report.rejected] == [
+            ("extract", "RuntimeError: extractor bug")
+        ]
+        assert report.stored == count - 1
+        assert not any(d.origin.endswith(poisoned) for d in store.documents())

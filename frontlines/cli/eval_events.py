@@ -16,7 +16,7 @@ from frontlines.evaluate.events import compare_classifier, evaluate_events
 @click.option(
     "--compare",
     "folds",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     help="Also compare with a sentence classifier trained on the gold, k-fold by document.",
 )
