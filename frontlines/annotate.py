@@ -9,7 +9,7 @@ in batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -49,7 +49,34 @@ def load_nlp(model: str = MODEL) -> Any:
         Language.component("frontlines_line_breaks", func=line_breaks)
     nlp = spacy.load(model)
     nlp.add_pipe("frontlines_line_breaks", before="parser")
+    if "lemmatizer" in nlp.pipe_names:
+        lemmatizer: Any = nlp.get_pipe("lemmatizer")
+        lemmatizer.lemmatize = LemmaCache(lemmatizer.lemmatize)
     return nlp
+
+
+class LemmaCache:
+    """Remembers every lemma by word, part of speech and morphology.
+
+    spaCy's rule lemmatizer caches only the words it runs its rules on; the many it
+    settles early (a singular noun, an infinitive) pay a morphology look-up every time.
+    The lemma is a function of the word, its part of speech and its morphology alone,
+    so this cache returns exactly what the lemmatizer would.
+    """
+
+    def __init__(self, lemmatize: Callable[[Any], list[str]], limit: int = 200_000) -> None:
+        self.lemmatize = lemmatize
+        self.limit = limit
+        self.lemmas: dict[tuple[int, int, int], list[str]] = {}
+
+    def __call__(self, token: Any) -> list[str]:
+        key = (token.orth, token.pos, token.morph.key)
+        lemmas = self.lemmas.get(key)
+        if lemmas is None:
+            if len(self.lemmas) >= self.limit:
+                self.lemmas.clear()
+            lemmas = self.lemmas[key] = self.lemmatize(token)
+        return lemmas
 
 
 def line_breaks(doc: Any) -> Any:

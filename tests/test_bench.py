@@ -6,6 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from frontlines.annotate import LemmaCache, load_nlp
 from frontlines.bench import bench, generated
 from frontlines.cli import cli
 from frontlines.pipeline import Resources, ingest_raw
@@ -39,3 +40,20 @@ def test_bench_cli_rejects_bad_corpus_sizes() -> None:
     result = CliRunner().invoke(cli, ["bench", "--streaming", "--counts", "ten,20"])
     assert result.exit_code == 2
     assert "--counts" in result.output
+
+
+def test_lemma_cache_returns_the_lemmatizers_own_lemmas() -> None:
+    text = (
+        "Iraqi forces retook the villages south of Mosul on Tuesday, officials said.\n"
+        "The militants were driven out after days of fighting; two soldiers were killed "
+        "and the bridges that the fighters had destroyed are being repaired."
+    )
+    nlp = load_nlp()
+    assert isinstance(nlp.get_pipe("lemmatizer").lemmatize, LemmaCache)
+    plain = load_nlp.__wrapped__()  # a fresh pipeline, its lemmatizer without the cache
+    lemmatizer = plain.get_pipe("lemmatizer")
+    lemmatizer.lemmatize = lemmatizer.lemmatize.lemmatize
+    expected = [t.lemma_ for t in plain(text)]
+    assert {"force", "village", "official", "kill", "bridge", "be"} <= set(expected)
+    for _ in range(2):  # the second pass is answered from the cache
+        assert [t.lemma_ for t in nlp(text)] == expected
