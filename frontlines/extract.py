@@ -216,14 +216,13 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
     out: list[Event] = []
     for event in events:
         kind = (event.type, event.sub_type)
-        if event.type != "remote_violence":
-            pass
-        elif event.time_precision == "week" and (event.date_start, event.date_end) == fallback:
-            earlier = last_day.get(kind)
-            if earlier is not None:
-                event = replace(event, date_start=earlier.date_start,
-                                date_end=earlier.date_end, time_precision="day")  # fmt: skip
-        elif event.time_precision == "day" and event.certainty != "possible":
+        undated = event.time_precision == "week" and (event.date_start, event.date_end) == fallback
+        if event.type == "remote_violence" and undated and kind in last_day:
+            earlier = last_day[kind]
+            event = replace(event, date_start=earlier.date_start,
+                            date_end=earlier.date_end, time_precision="day")  # fmt: skip
+        elif (event.type == "remote_violence" and event.time_precision == "day"
+              and event.certainty != "possible"):  # fmt: skip
             last_day[kind] = event
         out.append(event)
     return out

@@ -6,19 +6,13 @@ from pathlib import Path
 
 import click
 
-from frontlines.cli.common import DEFAULT_DB
+from frontlines.cli.common import readonly_db_option
 from frontlines.report import FORMATS, build_report, parse_scope, stored_place, write_report
 from frontlines.store import Store
 
 
 @click.command("report")
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite database to report on (opened read-only; it must exist).",
-)
+@readonly_db_option("to report on")
 @click.option("--since", default=None, metavar="DATE", help="First day covered (YYYY-MM-DD).")
 @click.option("--until", default=None, metavar="DATE", help="Last day covered (YYYY-MM-DD).")
 @click.option("--place", default=None, metavar="NAME", help="Only events within 30 km of it.")

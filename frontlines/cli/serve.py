@@ -6,17 +6,11 @@ from pathlib import Path
 
 import click
 
-from frontlines.cli.common import DEFAULT_DB
+from frontlines.cli.common import readonly_db_option
 
 
 @click.command("serve")
-@click.option(
-    "--db",
-    default=DEFAULT_DB,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="SQLite database to show (opened read-only; it must exist).",
-)
+@readonly_db_option("to show")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option(

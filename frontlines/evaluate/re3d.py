@@ -19,7 +19,7 @@ Corpus format: one folder per sub-corpus with ``documents.json``, ``entities.jso
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -309,47 +309,57 @@ def same_force(registry: Registry, a: str, b: str) -> bool:
     )
 
 
+def count_recovered(
+    rels: Iterable[Relation],
+    mentions: Sequence[Mention],
+    recovered: Callable[[set[str], set[str]], bool],
+) -> RelationCounts:
+    """Count gold relations, those whose two ends are linked to actors, and those that
+    ``recovered(source_actors, target_actors)`` says frontlines also found."""
+    counts = RelationCounts()
+    for rel in rels:
+        counts.gold += 1
+        sources, targets = actors_at(rel.source, mentions), actors_at(rel.target, mentions)
+        if not sources or not targets:
+            continue
+        counts.linked += 1
+        counts.recovered += recovered(sources, targets)
+    return counts
+
+
 def count_fighting(
     registry: Registry,
     rels: Iterable[Relation],
     mentions: Sequence[Mention],
     events: Sequence[Event],
 ) -> RelationCounts:
-    counts = RelationCounts()
-    for rel in rels:
-        counts.gold += 1
-        sources, targets = actors_at(rel.source, mentions), actors_at(rel.target, mentions)
-        if not sources or not targets:
-            continue
-        counts.linked += 1
-        if any(
+    """FightingAgainst: an extracted event has the two ends as actor1 and actor2."""
+
+    def fought(sources: set[str], targets: set[str]) -> bool:
+        return any(
             e.actor1
             and e.actor2
             and any(same_force(registry, e.actor1, s) for s in sources)
             and any(same_force(registry, e.actor2, t) for t in targets)
             for e in events
-        ):
-            counts.recovered += 1
-    return counts
+        )
+
+    return count_recovered(rels, mentions, fought)
 
 
 def count_allies(
     registry: Registry, rels: Iterable[Relation], mentions: Sequence[Mention]
 ) -> RelationCounts:
-    counts = RelationCounts()
-    for rel in rels:
-        counts.gold += 1
-        sources, targets = actors_at(rel.source, mentions), actors_at(rel.target, mentions)
-        if not sources or not targets:
-            continue
-        counts.linked += 1
-        if any(
+    """AlliesOf: the registry relates the two ends (same force, ally or backer, any date)."""
+
+    def allied(sources: set[str], targets: set[str]) -> bool:
+        return any(
             same_force(registry, s, t) or registry.related(s, t, None)
             for s in sources
             for t in targets
-        ):
-            counts.recovered += 1
-    return counts
+        )
+
+    return count_recovered(rels, mentions, allied)
 
 
 def score_document(

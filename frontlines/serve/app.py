@@ -131,8 +131,7 @@ def create_app(
     from elsewhere.
     """
     db_path = Path(db)
-    with Store(db_path, readonly=True):  # fail now, not at the first request
-        pass
+    Store(db_path, readonly=True).close()  # fail now, not at the first request
     actors = registry or Registry.load()
     if tile_url is not None and urlsplit(tile_url).scheme not in ("http", "https"):
         raise UsageError(f"tile URL must be http(s), not {tile_url!r}")
