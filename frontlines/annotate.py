@@ -4,11 +4,16 @@ Only body and comment segments are read (boilerplate is kept in the record but n
 parsed). Adjacent segments of the same kind are parsed as one text; every spaCy doc
 remembers the character offset of its text in the document, so spans map back.
 The model is loaded lazily, once per process, and documents go through ``nlp.pipe``
-in batches.
+in batches. Its layers multiply matrices with numpy's BLAS on one thread (see
+``fast_matrices``): the same annotations as spaCy's own blis kernels, in less time.
 """
 
 from __future__ import annotations
 
+import ctypes
+import glob
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -48,11 +53,57 @@ def load_nlp(model: str = MODEL) -> Any:
     if not Language.has_factory("frontlines_line_breaks"):
         Language.component("frontlines_line_breaks", func=line_breaks)
     nlp = spacy.load(model)
+    fast_matrices(nlp)
     nlp.add_pipe("frontlines_line_breaks", before="parser")
+    if "attribute_ruler" in nlp.pipe_names:
+        ruler: Any = nlp.get_pipe("attribute_ruler")
+        ruler.match = RuleMatches(ruler)
     if "lemmatizer" in nlp.pipe_names:
         lemmatizer: Any = nlp.get_pipe("lemmatizer")
         lemmatizer.lemmatize = LemmaCache(lemmatizer.lemmatize)
     return nlp
+
+
+def fast_matrices(nlp: Any) -> None:
+    """Have every layer of ``nlp`` multiply matrices with numpy (OpenBLAS) instead of the
+    blis kernels thinc ships: on this project's machines blis runs the model's matrix
+    products about three times slower. Only the summation order of a product can change,
+    and no annotation of the sample or gold corpora does (tests/test_bench.py checks).
+    OpenBLAS is held to one thread: the pipeline uses one process per core, and spare
+    threads only spin on matrices this small."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
+    single_threaded_blas()
+
+
+def single_threaded_blas() -> bool:
+    """Limit numpy's OpenBLAS to one thread in this process; False where there is none."""
+    import numpy
+
+    libs = glob.glob(os.path.join(os.path.dirname(numpy.__file__) + ".libs", "*openblas*"))
+    for path in libs:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in OPENBLAS_SET_THREADS:
+            setter = getattr(lib, name, None)
+            if setter is not None:
+                setter(1)
+                return True
+    return False
+
+
+OPENBLAS_SET_THREADS = (
+    "scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+    "openblas_set_num_threads64_", "openblas_set_num_threads",
+)  # fmt: skip
 
 
 class LemmaCache:
@@ -77,6 +128,104 @@ class LemmaCache:
                 self.lemmas.clear()
             lemmas = self.lemmas[key] = self.lemmatize(token)
         return lemmas
+
+
+TOKEN_KEYS = ("LOWER", "TAG", "DEP", "IS_SPACE")
+"""The token attributes a one-token attribute-ruler pattern may test to be answered from
+the cache; a rule that tests anything else, or spans tokens, goes to spaCy's Matcher."""
+
+
+class RuleMatches:
+    """The attribute ruler's matches, found as its own Matcher finds them, but faster.
+
+    A rule whose patterns are one token each matches a token or not by the token's
+    lower-case form, tag, dependency label and whether it is white space alone, so the
+    rules that match each such combination are worked out once and remembered. The few
+    rules that span tokens (or test anything else) still go through a Matcher of their
+    own. The result is the list the ruler's ``match`` returns, in the same order.
+    """
+
+    def __init__(self, ruler: Any, limit: int = 200_000) -> None:
+        from spacy.matcher import Matcher
+
+        self.ruler = ruler
+        self.limit = limit
+        # one-token rules: those that test equalities only, looked up by the attributes they
+        # test; the others tested one by one
+        self.exact: dict[tuple[str, ...], dict[tuple[Any, ...], set[tuple[int, int]]]] = {}
+        self.tested: list[tuple[int, int, dict[str, Any]]] = []
+        self.multi = Matcher(ruler.vocab)
+        strings = ruler.vocab.strings
+        for attr_id in range(len(ruler.attrs)):
+            match_id = strings[str(attr_id)]
+            _, patterns = ruler.matcher.get(match_id)
+            if not all(len(p) == 1 and one_token_rule(p[0]) for p in patterns):
+                self.multi.add(match_id, patterns)
+                continue
+            for (pattern,) in patterns:
+                if any(isinstance(v, dict) for v in pattern.values()):
+                    self.tested.append((attr_id, match_id, pattern))
+                    continue
+                names = tuple(sorted(pattern))
+                values = tuple(pattern[n] for n in names)
+                self.exact.setdefault(names, {}).setdefault(values, set()).add((attr_id, match_id))
+        self.found: dict[tuple[int, int, int, int], tuple[tuple[int, int], ...]] = {}
+
+    def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
+        from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+
+        strings = self.ruler.vocab.strings
+        matches = [
+            (int(strings[match_id]), match_id, start, end)
+            for match_id, start, end in self.multi(doc, allow_missing=True)
+        ]
+        if len(self.found) >= self.limit:
+            self.found.clear()
+        for i, key in enumerate(map(tuple, doc.to_array([LOWER, TAG, DEP, IS_SPACE]).tolist())):
+            rules = self.found.get(key)
+            if rules is None:
+                rules = self.found[key] = self.rules_for(*key)
+            matches.extend((attr_id, match_id, i, i + 1) for attr_id, match_id in rules)
+        matches.sort()
+        return matches
+
+    def rules_for(self, lower: int, tag: int, dep: int, space: int) -> tuple[tuple[int, int], ...]:
+        """The one-token rules that match a token with these attributes."""
+        strings = self.ruler.vocab.strings
+        values = {"LOWER": strings[lower], "TAG": strings[tag], "DEP": strings[dep]}
+        values["IS_SPACE"] = bool(space)
+        found: set[tuple[int, int]] = set()
+        for names, rules in self.exact.items():
+            found.update(rules.get(tuple(values[n] for n in names), ()))
+        for attr_id, match_id, pattern in self.tested:
+            if all(test(values[k], v) for k, v in pattern.items()):
+                found.add((attr_id, match_id))
+        return tuple(sorted(found))
+
+
+def one_token_rule(pattern: dict[str, Any]) -> bool:
+    """Whether a token pattern tests only ``TOKEN_KEYS`` with tests ``test`` knows."""
+    for key, value in pattern.items():
+        if key not in TOKEN_KEYS:
+            return False
+        if isinstance(value, dict):
+            if len(value) != 1 or next(iter(value)) not in ("IN", "NOT_IN", "REGEX"):
+                return False
+        elif not isinstance(value, str | bool) or isinstance(value, bool) != (key == "IS_SPACE"):
+            return False
+    return True
+
+
+def test(value: Any, wanted: Any) -> bool:
+    """One token attribute against one pattern value, as spaCy's Matcher tests it."""
+    if not isinstance(wanted, dict):
+        return bool(value == wanted)
+    ((op, arg),) = wanted.items()
+    if op == "IN":
+        return value in arg
+    if op == "NOT_IN":
+        return value not in arg
+    return re.search(arg, value) is not None
 
 
 def line_breaks(doc: Any) -> Any:

@@ -1,9 +1,14 @@
 """bench: throughput of the whole pipeline against a bare spaCy pass over the same texts.
 
 Both run in one process, one after the other, over the same documents: the bare pass is
-``nlp.pipe`` of the model annotate uses, with every pipe on; the pipeline is a full
-ingest (read, segment, annotate, link, extract, store, fuse) into a scratch database.
-A second, sequential run times each stage on its own. The streaming benchmark ingests
+``nlp.pipe`` of the model annotate uses, as spaCy loads it (every pipe on, thinc's blis
+matrix products); the pipeline is a full ingest (read, segment, annotate, link, extract,
+store, fuse) into a scratch database. With workers, one pool of warm workers serves every
+run, as one process serves every run of the bare pass and of a 1-worker pipeline.
+A third pass is the same bare ``nlp.pipe`` with the matrix products the pipeline uses
+(``annotate.fast_matrices``): the ratio against it says how much of the gain is the
+pipeline's own and how much the faster kernels. A second, sequential run times each
+stage on its own. The streaming benchmark ingests
 generated documents in fresh processes and reports their peak resident memory.
 """
 
@@ -21,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from frontlines.annotate import MODEL, annotate
+from frontlines.annotate import MODEL, annotate, fast_matrices
 from frontlines.errors import UsageError
 from frontlines.extract import extract
 from frontlines.models import Document
 from frontlines.paths import data_file
-from frontlines.pipeline import Resources, ingest_raw, refuse, segment_all
+from frontlines.pipeline import Resources, ingest_raw, refuse, segment_all, worker_pool
 from frontlines.read import RawInput, read_paths
 from frontlines.store import Store
 
@@ -47,14 +52,26 @@ class BenchResult:
     stages: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     worker_peak_rss_mb: float = 0.0
+    same_kernels_seconds: float = 0.0
+    """The bare pass again, with the pipeline's matrix products (numpy's BLAS)."""
 
     @property
     def ratio(self) -> float:
         """Pipeline throughput over bare spaCy throughput (above 1: the pipeline is faster)."""
         return self.bare_seconds / self.pipeline_seconds if self.pipeline_seconds else 0.0
 
+    @property
+    def ratio_same_kernels(self) -> float:
+        """Pipeline throughput over a bare pass that multiplies matrices as it does."""
+        seconds = self.same_kernels_seconds
+        return seconds / self.pipeline_seconds if self.pipeline_seconds else 0.0
+
     def figures(self) -> dict[str, Any]:
-        per = {"bare_spacy": self.bare_seconds, "pipeline": self.pipeline_seconds}
+        per = {
+            "bare_spacy": self.bare_seconds,
+            "bare_spacy_same_kernels": self.same_kernels_seconds,
+            "pipeline": self.pipeline_seconds,
+        }
         rates = {
             f"{name}_{unit}_per_s": round(count / seconds, 1) if seconds else None
             for name, seconds in per.items()
@@ -70,6 +87,8 @@ class BenchResult:
             "pipeline_seconds": round(self.pipeline_seconds, 3),
             **rates,
             "ratio": round(self.ratio, 3),
+            "bare_spacy_same_kernels_seconds": round(self.same_kernels_seconds, 3),
+            "ratio_same_kernels": round(self.ratio_same_kernels, 3),
             # CPU seconds (this process and its workers): what a busy machine does not blur
             "bare_spacy_cpu_seconds": round(self.bare_cpu_seconds, 3),
             "pipeline_cpu_seconds": round(self.pipeline_cpu_seconds, 3),
@@ -104,21 +123,34 @@ def bench(
     res = Resources()
     bare = spacy.load(MODEL)
     warm(res, bare, raws[:2])
+    same_kernels = spacy.load(MODEL)
+    fast_matrices(same_kernels)
+    list(same_kernels.pipe(texts[:2]))
 
     bare_times, bare_cpu, tokens = [], [], 0
+    same_times = []
     for _ in range(repeat):
         start, cpu = time.perf_counter(), cpu_seconds()
         tokens = sum(len(doc) for doc in bare.pipe(texts))
         bare_times.append(time.perf_counter() - start)
         bare_cpu.append(cpu_seconds() - cpu)
+        start = time.perf_counter()
+        list(same_kernels.pipe(texts))
+        same_times.append(time.perf_counter() - start)
 
     pipeline_times, pipeline_cpu = [], []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-            start, cpu = time.perf_counter(), cpu_seconds()
-            ingest_raw(read_paths([source]), store, res, workers=workers)
-            pipeline_times.append(time.perf_counter() - start)
-            pipeline_cpu.append(cpu_seconds() - cpu)
+    # the workers outlive each run, as the 1-worker run's process and the bare pass's do
+    pool = worker_pool(res, workers) if workers > 1 else None
+    try:
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
+                start, cpu = time.perf_counter(), cpu_seconds(pool)
+                ingest_raw(read_paths([source]), store, res, workers=workers, pool=pool)
+                pipeline_times.append(time.perf_counter() - start)
+                pipeline_cpu.append(cpu_seconds(pool) - cpu)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     return BenchResult(
         documents=len(documents),
@@ -127,6 +159,7 @@ def bench(
         repeat=repeat,
         workers=workers,
         bare_seconds=min(bare_times),
+        same_kernels_seconds=min(same_times),
         pipeline_seconds=min(pipeline_times),
         bare_cpu_seconds=min(bare_cpu),
         pipeline_cpu_seconds=min(pipeline_cpu),
@@ -172,13 +205,25 @@ def stage_times(source: str | Path, res: Resources) -> dict[str, float]:
     return times
 
 
-def cpu_seconds() -> float:
-    """User + system CPU time of this process and of its finished workers."""
+def cpu_seconds(pool: Any = None) -> float:
+    """User + system CPU time of this process, of its finished workers and of the live
+    workers of ``pool`` (read from /proc; 0 where there is none)."""
     own, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    live = sum(process_cpu_seconds(pid) for pid in getattr(pool, "_processes", None) or ())
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + live
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc), else 0."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name in parentheses may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(who: int) -> float:

@@ -149,6 +149,7 @@ def ingest_raw(
     resume: bool = False,
     workers: int = 1,
     fuse_after: bool = True,
+    pool: ProcessPoolExecutor | None = None,
 ) -> IngestReport:
     """Process and store a stream of read documents, a batch at a time, so memory does not
     grow with the corpus; then fuse.
@@ -156,7 +157,9 @@ def ingest_raw(
     Every document is committed on its own, so an ingest stopped half-way keeps what it
     stored; with ``resume`` the next run skips the origins already stored or rejected.
     With ``workers`` > 1 annotate → link → extract runs in that many processes while this
-    one reads, segments and stores; results are stored in input order either way.
+    one reads, segments and stores; results are stored in input order either way. A
+    ``pool`` from ``worker_pool`` (``workers`` processes) is used instead of starting one,
+    so ingests one after the other keep their warm workers.
     """
     report = IngestReport()
     if resume:
@@ -164,9 +167,9 @@ def ingest_raw(
     duplicates = DuplicateIndex.from_store(store)
     stream = mark_duplicates(segment_all(raws, source, published), duplicates)
     # with workers, smaller batches keep every worker busy on a small corpus too
-    size = BATCH if workers <= 1 else max(4, BATCH // (2 * workers))
+    size = BATCH if workers <= 1 else max(4, BATCH // (4 * workers))
     batches = fresh_batches(stream, store, report, size)
-    for consumed, results in processed_batches(batches, res, workers):
+    for consumed, results in processed_batches(batches, res, workers, pool):
         for result in results:
             if isinstance(result, Rejected):
                 report.rejected.append(result)
@@ -216,29 +219,22 @@ def fresh_batches(
 
 
 def processed_batches(
-    batches: Iterable[tuple[int, list[Document]]], res: Resources, workers: int
+    batches: Iterable[tuple[int, list[Document]]],
+    res: Resources,
+    workers: int,
+    pool: ProcessPoolExecutor | None = None,
 ) -> Iterator[tuple[int, list[Processed | Rejected]]]:
     """Each batch processed, in order; in ``workers`` processes when more than one."""
-    if workers <= 1:
+    if workers <= 1 and pool is None:
         for consumed, documents in batches:
             yield consumed, list(process_safely(documents, res)) if documents else []
         return
-    context: BaseContext
-    if "fork" in multiprocessing.get_all_start_methods():
-        # a forked worker starts with this process's loaded model, registry and matchers
-        res.linker.matchers(res.nlp.vocab)
-        res.lexicon  # noqa: B018 - loaded once here rather than in every worker
-        context, initargs = multiprocessing.get_context("fork"), (res,)
-    else:
-        context = multiprocessing.get_context("spawn")
-        initargs = (Resources(res.registry_path, res.places_path),)
-    pool = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=start_worker, initargs=initargs
-    )
+    own = pool is None
+    executor = pool or worker_pool(res, workers)
     pending: deque[tuple[int, Future[list[Processed | Rejected]] | None]] = deque()
     try:
         for consumed, documents in batches:
-            pending.append((consumed, pool.submit(work, documents) if documents else None))
+            pending.append((consumed, executor.submit(work, documents) if documents else None))
             while len(pending) > 2 * workers:  # a bounded read-ahead keeps memory flat
                 done, future = pending.popleft()
                 yield done, future.result() if future else []
@@ -246,7 +242,39 @@ def processed_batches(
             done, future = pending.popleft()
             yield done, future.result() if future else []
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_pool(res: Resources, workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes for annotate → link → extract. Where processes fork, this
+    one first loads every resource and runs a short warm-up document through them, so
+    each worker starts with the model, registry, gazetteer index and matchers in
+    copy-on-write memory instead of loading or initializing them itself."""
+    context: BaseContext
+    if "fork" in multiprocessing.get_all_start_methods():
+        res.linker.matchers(res.nlp.vocab)
+        warm_up(res)
+        context, initargs = multiprocessing.get_context("fork"), (res,)
+    else:
+        context = multiprocessing.get_context("spawn")
+        initargs = (Resources(res.registry_path, res.places_path),)
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=start_worker, initargs=initargs
+    )
+
+
+WARM_UP_TEXT = (
+    "Iraqi forces said on Tuesday they had retaken two villages south of Mosul after "
+    "clashes with Islamic State fighters.\nCoalition aircraft struck a bridge near the town."
+)
+
+
+def warm_up(res: Resources) -> None:
+    """Run one short made-up report through annotate → link → extract, so that whatever
+    the model and the linker set up on first use is set up in this process."""
+    raw = RawInput(origin="frontlines:warm-up", content=WARM_UP_TEXT, format="text")
+    list(process([to_document(raw)], res))
 
 
 _WORKER: list[Resources] = []
