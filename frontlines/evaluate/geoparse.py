@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from frontlines.errors import DataFileError
 from frontlines.evaluate import metrics
 from frontlines.fuse import distance_km
-from frontlines.models import Document, Segment, content_id
+from frontlines.models import Document, Mention, Segment, content_id
 
 if TYPE_CHECKING:
     from frontlines.annotate import Annotated
@@ -66,6 +66,9 @@ class Article:
     id: str
     text: str
     toponyms: tuple[Toponym, ...]
+    modifiers: bool = True
+    """Whether the corpus annotates nationality adjectives as toponyms ("Russian" in
+    "Russian officials"): GeoWebNews (as modifiers) and LGL do, GeoVirus does not."""
 
 
 @dataclass
@@ -146,7 +149,8 @@ def read_article(el: ET.Element, number: int) -> Article | None:
     if text is None:
         return None
     ident = el.get("docid") or el.get("file") or str(number)
-    if el.find("locations") is not None:
+    modifiers = el.find("locations") is None
+    if not modifiers:
         toponyms = list(geovirus_toponyms(el))
     elif el.find("toponyms/toponym/gaztag") is not None or el.find("toponyms/toponym/phrase"):
         toponyms = list(lgl_toponyms(el))
@@ -155,7 +159,7 @@ def read_article(el: ET.Element, number: int) -> Article | None:
     else:
         return None
     aligned = (align(text, t) for t in toponyms)
-    return Article(ident, text, tuple(t for t in aligned if t is not None))
+    return Article(ident, text, tuple(t for t in aligned if t is not None), modifiers)
 
 
 def align(text: str, toponym: Toponym, slack: int = 20) -> Toponym | None:
@@ -249,12 +253,22 @@ def evaluate_corpus(
         ours = [
             Prediction(m.start, m.end, place_point(resources.gazetteer, m.ref))
             for m in linked.mentions
-            if m.kind == "place"
+            if is_toponym(m, article.modifiers)
         ]
         base = list(baseline(linked.annotated, resources.gazetteer))
         score(systems["frontlines"], article, ours)
         score(systems["baseline_spacy_population"], article, base)
     return {name: scores.figures() for name, scores in systems.items()}
+
+
+def is_toponym(mention: Mention, modifiers: bool = True) -> bool:
+    """A place mention that names a place: the field's corpora annotate toponyms only, so
+    a place named by a common noun ("the city", label ``nominal``) is no prediction here,
+    nor is a nationality adjective (label ``demonym``) on a corpus that does not annotate
+    those (``modifiers`` false: GeoVirus)."""
+    if mention.kind != "place" or mention.label == "nominal":
+        return False
+    return modifiers or mention.label != "demonym"
 
 
 def place_point(gazetteer: Gazetteer, place_id: str | None) -> tuple[float, float] | None:

@@ -253,8 +253,12 @@ def as_document(gold: GoldDoc) -> Document:
 
 
 def predicted_spans(mentions: Iterable[Mention]) -> list[Span]:
+    """Actor and place mentions as re3d types; a nationality word (label ``demonym``) is
+    re3d's Nationality, which is not scored."""
     return [
-        Span(m.start, m.end, MENTION_TYPE[m.kind], m.ref)
+        Span(
+            m.start, m.end, "Nationality" if m.label == "demonym" else MENTION_TYPE[m.kind], m.ref
+        )  # fmt: skip
         for m in mentions
         if m.kind in MENTION_TYPE and m.segment == "body"
     ]
