@@ -35,6 +35,43 @@ class DateRange:
         return self.start.isoformat(), self.end.isoformat()
 
 
+_CREDIT = re.compile(
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?:\d{1,2}\s+" + _MONTH + r"\.?,?\s+"
+    r"(?:19|20)\d\d|" + _MONTH + r"\.?\s+\d{1,2},?\s+(?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+
+
+def credit_spans(text: str, published: date | None) -> list[tuple[int, int]]:
+    """Where the copy names its own publication day with a weekday ("AFP Sunday 1 Feb
+    2015", "Fri Jul 1 2016"), wherever that stands: a dateline or agency credit, which
+    dates the copy and not the events in it. A tagger often keeps only part of it ("Feb
+    2015"), which would otherwise read as the whole month."""
+    if published is None:
+        return []
+    return [m.span() for m in _CREDIT.finditer(text) if full_dates(m.group()) == [published]]
+
+
+_WRITTEN = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+"
+    + _MONTH
+    + r"\.?,?\s+(?:19|20)\d\d|"
+    + _MONTH
+    + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+
+
+def whole_date(text: str, start: int, end: int) -> str | None:
+    """The complete written date ("6 September 2016") that a tagged date fragment
+    ("September 2016") is part of, or None: the fragment alone reads as a whole month."""
+    lo = max(0, start - 16)
+    for m in _WRITTEN.finditer(text, lo, min(len(text), end + 16)):
+        if m.start() <= start and end <= m.end() and (m.end() - m.start()) > (end - start):
+            return m.group()
+    return None
+
+
 def month_number(name: str) -> int:
     low = name.lower()
     return MONTHS[low[:4] if low.startswith("sept") else low[:3]]
@@ -124,9 +161,38 @@ def relative(text: str, published: date) -> DateRange | None:
         return DateRange(date(published.year, 1, 1), published, "year")
     if "last year" in text:
         return DateRange(date(published.year - 1, 1, 1), date(published.year - 1, 12, 31), "year")
+    reach = stretch(text)
+    if reach is not None:
+        return DateRange(published - timedelta(days=reach), published, span_precision(reach))
     if re.search(r"\b(recent|past|last) (few |several )?days\b", text):
         return DateRange(published - timedelta(days=7), published, "week")
     return None
+
+
+_STRETCH = re.compile(
+    r"\b(past|last|previous|preceding)\s+(\d+|one|two|three|four|five|six|seven|a|an)?"
+    r"\s*(hour|day|week|month)s?\b"
+)
+
+
+def stretch(text: str) -> int | None:
+    """How many days back "the past 24 hours", "the last two days", "the past week" or "the
+    previous month" reaches from publication; None for other phrases ("last week" without
+    a number is the calendar week before)."""
+    m = _STRETCH.search(text)
+    if m is None:
+        return None
+    word, number, unit = m.groups()
+    if number is None and (word == "last" or unit in ("hour", "day")):
+        return None
+    amount = 1 if number is None else int(number) if number.isdigit() else _NUMBER[number]
+    if unit == "hour":
+        return max(1, -(-amount // 24))
+    return amount * {"day": 1, "week": 7, "month": 30}[unit]
+
+
+def span_precision(days: int) -> Precision:
+    return "day" if days <= 1 else "week" if days <= 7 else "month" if days <= 92 else "year"
 
 
 def widen(day: date, precision: Precision) -> DateRange:

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -24,10 +24,10 @@ from typing import Any
 import yaml
 
 from frontlines.annotate import Part
-from frontlines.dates import parse_iso, resolve
+from frontlines.dates import DateRange, credit_spans, parse_iso, resolve, whole_date
 from frontlines.errors import DataFileError
 from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer
-from frontlines.link import Linked, number_value
+from frontlines.link import Linked, is_where, number_value
 from frontlines.metadata import MONTHS, dateline_end
 from frontlines.models import (
     Certainty,
@@ -36,6 +36,7 @@ from frontlines.models import (
     EventPlace,
     Evidence,
     Mention,
+    Place,
     Precision,
     event_id,
 )
@@ -50,8 +51,8 @@ PRECISE_FEATURES = frozenset(
 )
 WIDE_FEATURES = frozenset({"governorate", "country"})
 VIOLENT_TYPES = frozenset({"battle", "remote_violence", "violence_against_civilians"})
-AIR_WORDS = ("air", "drone", "warplane", "jet", "coalition", "aircraft", "plane", "helicopter",
-             "barrel", "vacuum", "cluster", "raid", "russian", "regime")  # fmt: skip
+AIR_WORDS = ("air", "aerial", "drone", "warplane", "jet", "coalition", "aircraft", "plane",
+             "helicopter", "barrel", "vacuum", "cluster", "raid", "russian", "regime")  # fmt: skip
 NARROW_CHARS = 400  # how far after a country-wide event its town is looked for
 LEAD_OFFSET = 300  # a body part starting later than this does not hold the headline
 NEAR_WORDS = frozenset({"near", "outside", "around", "outskirts", "countryside", "vicinity",
@@ -125,6 +126,17 @@ class Context:
         hi = bisect_left(self.mentions, end, key=lambda m: m.start)
         return list(self.mentions[lo:hi])
 
+    @cached_property
+    def credits(self) -> list[tuple[int, int]]:
+        """Where the copy names its own publication day (``credit_spans``), found once."""
+        return credit_spans(self.document.text, self.published)
+
+    def date_of(self, mention: Mention) -> DateRange | None:
+        """A date mention resolved as the whole written date it is part of ("September
+        2016" in "6 September 2016")."""
+        text = self.document.text
+        return resolve(whole_date(text, mention.start, mention.end) or mention.text, self.published)
+
 
 def extract(
     items: Iterable[Linked],
@@ -141,8 +153,150 @@ def extract(
         for part in linked.annotated.parts:
             events.extend(narrow_place(ctx, e) for e in part_events(ctx, part, seen))
         events = [with_opponent(ctx, e) for e in sides_by_story(events)]
-        events = dated_by_story(ctx, events)
+        lead = second_sentence_end(linked.annotated.parts)
+        events = story_tolls(ctx, dated_by_story(ctx, events), lead)
+        events = placed_by_story(ctx, events)
         yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events)))
+
+
+TOLL_SENTENCES = 2  # how many sentences after a lead event its toll is looked for
+TOLL_CHARS = 600  # and how far
+GENERIC = frozenset({"armed_clash", "attack"})  # what a sentence that only tells a toll is typed
+FAMILIES = (frozenset({"air_drone_strike", "shelling_artillery_missile"}),
+            frozenset({"remote_explosive_ied", "suicide_bomb"}))  # fmt: skip
+TERRITORY = frozenset({"government_regains_territory", "non_state_actor_overtakes_territory"})
+_RUNNING = re.compile(r"\bsince\b|\bso far\b|\bthis year\b|\bin (?:the|its) (?:war|conflict)\b",
+                      re.I)  # fmt: skip
+
+
+def second_sentence_end(parts: Sequence[Part]) -> int:
+    """Where the headline and lead end: the second finished sentence of the first body
+    part (a headline line without a full stop, its byline and date come before them)."""
+    for part in parts:
+        if part.kind != "body":
+            continue
+        finished = 0
+        for sent in part.doc.sents:
+            finished += sent.text.rstrip().endswith(_CLOSERS)
+            if finished == 2:
+                return int(part.offset + sent.end_char)
+        return int(part.offset + len(part.doc.text))
+    return 0
+
+
+def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
+    """A report often names its happening in the headline and lead and gives the toll or
+    the doer a sentence or two later ('Warplanes pounded Idlib on Tuesday. The raids killed
+    22 people, a monitor said'): a violent lead event without them takes the first toll and
+    doer told in the next two sentences for a happening it can be (``one_happening``). A
+    capture is not the killing told after it, and a running total ('since 2014') is no one
+    event's toll. The sentence whose toll was taken tells the same happening: it is folded
+    into the lead event (``fold_toll``) so that one death toll is not counted twice. A
+    headline only takes the toll: the body sentence stays, and the headline is dropped as
+    retold (``drop_repeated_headline``)."""
+    out = list(events)
+    folded: set[int] = set()  # later events whose toll a lead event took
+    for i, event in enumerate(events):
+        if i in folded or event.type not in VIOLENT_TYPES or (
+            None not in (event.fatalities, event.actor1)
+            or event.certainty in ("possible", "denied") or event.evidence.start >= lead
+            or event.sub_type in TERRITORY
+        ):  # fmt: skip
+            continue
+        starts: set[int] = set()
+        for j, later in enumerate(events[i + 1 :], start=i + 1):
+            if later.evidence.start == event.evidence.start or j in folded:
+                continue
+            starts.add(later.evidence.start)
+            if len(starts) > TOLL_SENTENCES or (
+                later.evidence.start - event.evidence.end > TOLL_CHARS
+            ):  # fmt: skip
+                break
+            if event.sub_type in GENERIC and len(starts) > 1 and later.sub_type != event.sub_type:
+                continue  # "attacks on towns" takes the very next sentence's toll, or its kind's
+            if not one_happening(ctx, event, later):
+                continue
+            current = out[i]
+            if current.fatalities is None and later.fatalities is not None:
+                if headline(ctx.document, event):  # the body's telling of it stays
+                    current = replace(current, fatalities=later.fatalities)
+                else:
+                    current = fold_toll(ctx, current, later)
+                    folded.add(j)
+            if current.actor1 is None and later.actor1 not in (None, current.actor2) and (
+                kind_of(ctx.registry, later.actor1) in FIGHTING_KINDS
+            ):  # fmt: skip
+                current = replace(current, actor1=later.actor1)
+            out[i] = current
+            if None not in (current.fatalities, current.actor1):
+                break
+    return [e for k, e in enumerate(out) if k not in folded]
+
+
+def sides_agree(ctx: Context, a: str | None, b: str | None, day: str | None) -> bool:
+    """Whether two doers may be one side: either unnamed, one lineage, or allied that day."""
+    return not (a and b) or bool(
+        set(ctx.registry.lineage(a)) & set(ctx.registry.lineage(b))
+        or ctx.registry.related(a, b, day)
+    )
+
+
+def fill_gaps(ctx: Context, event: Event, retold: Event) -> Event:
+    """An event with the doer, victims and place a retelling of it names where it names none."""
+    doer = retold.actor1 if kind_of(ctx.registry, retold.actor1) in FIGHTING_KINDS else None
+    actor1 = event.actor1 or doer
+    actor2 = event.actor2 or (retold.actor2 if retold.actor2 != actor1 else None)
+    return replace(event, actor1=actor1, actor2=actor2, place=event.place or retold.place)
+
+
+def fold_toll(ctx: Context, event: Event, later: Event) -> Event:
+    """The lead event and the later sentence that tells its toll ("The raids killed 22
+    people") as one event: the lead's, with the toll, the victims and place it lacks, the
+    narrower dates (the lead's on a tie), and evidence that runs from the lead to the toll."""
+    dated = min((event, later), key=lambda e: NARROWEST.index(e.time_precision))
+    victims = later.actor2 if later.actor2 != event.actor1 else None
+    start, end = event.evidence.start, max(event.evidence.end, later.evidence.end)
+    kind = later if event.sub_type in GENERIC and later.sub_type not in GENERIC else event
+    return replace(
+        event,
+        type=kind.type,
+        sub_type=kind.sub_type,  # "Attacks leave 2 dead" told as rocket fire: shelling
+        evidence=Evidence(start, end, ctx.document.text[start:end]),
+        fatalities=later.fatalities,
+        actor2=event.actor2 or victims,
+        place=event.place or later.place,
+        date_start=dated.date_start,
+        date_end=dated.date_end,
+        time_precision=dated.time_precision,
+    )
+
+
+NARROWEST: tuple[Precision, ...] = ("day", "week", "month", "year", "unknown")
+
+
+def one_happening(ctx: Context, event: Event, later: Event) -> bool:
+    """Whether a later sentence's violent event may be the same happening as ``event``."""
+    if later.type not in VIOLENT_TYPES or later.from_comment != event.from_comment:
+        return False
+    if later.certainty in ("possible", "denied") or _RUNNING.search(later.evidence.text):
+        return False
+    family = next((f for f in FAMILIES if event.sub_type in f), {event.sub_type})
+    if event.sub_type not in GENERIC and later.sub_type not in (*family, *GENERIC):
+        return False  # "aircraft struck targets" is not the suicide bombing told next
+    if not sides_agree(ctx, event.actor1, later.actor1, event.date_start):
+        return False  # the army and the air force of one state are one side
+    if event.place and later.place and event.place.admin1 != later.place.admin1:
+        return False
+    if not (event.date_start and event.date_end and later.date_start and later.date_end):
+        return True
+    if not any(
+        m.kind == "date" for m in ctx.mentions_between(later.evidence.start, later.evidence.end)
+    ):
+        return True  # "The raids killed 22": an undated sentence keeps to the story's day
+    slack = timedelta(days=1)  # "overnight", a late report of yesterday's raid
+    start, end = date.fromisoformat(event.date_start), date.fromisoformat(event.date_end)
+    return bool(start - slack <= date.fromisoformat(later.date_end)
+                and date.fromisoformat(later.date_start) <= end + slack)  # fmt: skip
 
 
 AIR_KINDS = frozenset({"state_force", "government"})
@@ -208,24 +362,75 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
     """An event whose sentence gives no date ('State media said the coalition had struck
     an army position') happened on the day of the last event of the same type the story
     dated, not just somewhere in the week up to publication. Strikes and bombings only:
-    an undated advance or capture is as often another day's."""
+    an undated advance or capture is as often another day's. An undated sentence that
+    retells a toll the story dated ("a doctor said at least 31 people were killed") is that
+    happening told again, not a second one: its toll is not counted twice."""
     if ctx.published is None:
         return events
     fallback = ((ctx.published - timedelta(days=6)).isoformat(), ctx.published.isoformat())
     last_day: dict[tuple[str, str], Event] = {}
+    tolls: list[int] = []  # where in ``out`` the death tolls the story dated are
     out: list[Event] = []
     for event in events:
         kind = (event.type, event.sub_type)
         undated = event.time_precision == "week" and (event.date_start, event.date_end) == fallback
-        if event.type == "remote_violence" and undated and kind in last_day:
+        told = next((t for t in tolls if undated and retold_toll(ctx, out[t], event)), None)
+        if told is not None and headline(ctx.document, out[told]):
+            # the body's telling stays (the headline goes as retold), on the headline's day
+            event = replace(event, date_start=out[told].date_start,
+                            date_end=out[told].date_end, time_precision="day")  # fmt: skip
+        elif told is not None:  # "He said at least 31 people were killed": the lead's toll
+            out[told] = fill_gaps(ctx, out[told], event)
+            continue
+        elif event.type == "remote_violence" and undated and kind in last_day:
             earlier = last_day[kind]
             event = replace(event, date_start=earlier.date_start,
                             date_end=earlier.date_end, time_precision="day")  # fmt: skip
         elif (event.type == "remote_violence" and event.time_precision == "day"
               and event.certainty != "possible"):  # fmt: skip
             last_day[kind] = event
+        if event.type in VIOLENT_TYPES and event.time_precision == "day" and (
+            event.fatalities or 0) > 1 and event.certainty != "possible":  # fmt: skip
+            tolls.append(len(out))
         out.append(event)
     return out
+
+
+def retold_toll(ctx: Context, dated: Event, event: Event) -> bool:
+    """Whether an undated violent event retells the toll of a dated one: the same count of
+    the dead, and more than the count alike: one kind of violence (an air strike and the
+    shelling told with it are one family; a bare "killed" is typed a clash, so it needs
+    the same victims, "31 people" and "31 people") and no side that contradicts."""
+    if event.type not in VIOLENT_TYPES or event.fatalities != dated.fatalities:
+        return False
+    if event.certainty in ("possible", "denied") or event.from_comment != dated.from_comment:
+        return False
+    if _RUNNING.search(event.evidence.text):
+        return False  # "31 killed since 2014" is a running total
+    if not sides_agree(ctx, dated.actor1, event.actor1, dated.date_start):
+        return False
+    family = next((f for f in FAMILIES if dated.sub_type in f), {dated.sub_type})
+    if event.sub_type in family:
+        return True
+    count = dated.fatalities or 0
+    same = victims_of(ctx.lexicon, dated.evidence.text, count) & victims_of(
+        ctx.lexicon, event.evidence.text, count
+    )
+    return bool(same)
+
+
+def victims_of(lex: Lexicon, text: str, count: int) -> set[str]:
+    """The victim nouns a count in the text is told of ("31 people", "seven Syrian
+    soldiers"), singular."""
+    words = re.findall(r"[a-z]+|\d[\d,]*", text.lower())
+    found: set[str] = set()
+    for i, word in enumerate(words):
+        if number_value(word) != count:
+            continue
+        noun = next((w for w in words[i + 1 : i + 5] if w in lex.victims), None)
+        if noun is not None:
+            found.add(noun.rstrip("s"))
+    return found
 
 
 def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Iterator[Event]:
@@ -239,7 +444,7 @@ def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Itera
         s_start, s_end = part.offset + sent.start_char, part.offset + sent.end_char
         in_sent = ctx.mentions_between(s_start, s_end)
         lead = sentence_dateline_end(part, sent)  # "BAGHDAD (Wire) -": where it was written
-        places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead
+        places = [m for m in in_sent if is_where(m) and m.start >= lead
                   and not in_a_name(ctx, part, m)]  # fmt: skip
         found = one_per_clause(triggers(ctx.lexicon, sent), ctx.lexicon.reporting)
         if part.kind == "comment":  # a commenter's past-tense report, not talk or opinion
@@ -327,6 +532,7 @@ def triggers(lex: Lexicon, sent: Any) -> list[tuple[Any, Trigger]]:
         if idx >= 0:
             tok = sent.char_span(idx, idx + len(phrase), alignment_mode="expand")
             if tok is not None:
+                trig = dropped_bomb(tok, trig)
                 key = (trig.type, trig.sub_type, clause_head(tok.root).i)
                 found.setdefault(key, (tok.root, trig))
                 in_phrase.update(t.i for t in tok)
@@ -408,6 +614,8 @@ def one_per_clause(
         # it that says who did it ("after Iraqi forces recaptured the district")
         faceless = depth == 0 and agentless_passive(tok)
         rank = (1 if faceless else depth, CLAUSE_PRIORITY.get(trig.sub_type, 9), faceless, tok.i)
+        if trig.sub_type == "chemical_weapon" and chemical_means(tok, head):
+            rank = (0, 0, False, tok.i)  # "an airstrike that released toxic gas": the means
         current = best.get(head.i)
         if current is None or rank < current[0]:
             best[head.i] = (rank, tok, trig)
@@ -418,6 +626,24 @@ def one_per_clause(
                 and kv[1][1].doc[kv[0]].lemma_.lower() in reporting)
     ]  # fmt: skip
     return [(tok, trig) for _, (_, tok, trig) in (main or groups)]
+
+
+NOT_MEANS = frozenset({"for", "after", "following", "since", "before", "over", "retaliation",
+                       "response", "revenge", "denied", "deny", "accused", "accuse"})  # fmt: skip
+
+
+def chemical_means(tok: Any, head: Any) -> bool:
+    """Whether a chemical agent is what the clause's strike used ('rockets filled with
+    sarin', 'an airstrike that released toxic gas'), not the attack it answers ('missiles
+    fired in retaliation for a chemical attack') or one denied."""
+    node = tok
+    for _ in range(12):
+        if node.i == head.i or node.head.i == node.i:
+            return True
+        node = node.head
+        if node.lower_ in NOT_MEANS or node.lemma_.lower() in NOT_MEANS:
+            return False
+    return True
 
 
 HITTING_VERBS = frozenset({"strike", "hit", "target", "rock", "tear", "rip"})
@@ -515,16 +741,17 @@ _CLOSERS = tuple(".!?\"'”’):;")
 def drop_repeated_headline(document: Document, events: list[Event]) -> list[Event]:
     """A headline restated by the lead is one event: drop the headline's event when the
     body has another event of the same type."""
-    title = (document.title or "").strip()
-
-    def headline(event: Event) -> bool:  # the title, or an unpunctuated line of the body
-        text = event.evidence.text.strip()
-        return text == title or not (event.from_comment or text.endswith(_CLOSERS))
-
-    heads = [e for e in events if headline(e)]
-    rest = [e for e in events if not headline(e)]
+    heads = [e for e in events if headline(document, e)]
+    rest = [e for e in events if not headline(document, e)]
     kept = [h for h in heads if not any(retells(h, e) for e in rest)]
     return [e for e in events if e in rest or e in kept]
+
+
+def headline(document: Document, event: Event) -> bool:
+    """Whether an event is told by the title, or by an unpunctuated line of the body."""
+    text = event.evidence.text.strip()
+    title = (document.title or "").strip()
+    return text == title or not (event.from_comment or text.endswith(_CLOSERS))
 
 
 def retells(head: Event, body: Event) -> bool:
@@ -591,6 +818,14 @@ def ground_bomb(tok: Any, trig: Trigger) -> Trigger:
     return trig
 
 
+def dropped_bomb(span: Any, trig: Trigger) -> Trigger:
+    """'a barrel bomb attack': a barrel bomb is dropped from a helicopter, not planted."""
+    before = span.doc[max(span.sent.start, span.start - 2) : span.start]
+    if trig.sub_type == "remote_explosive_ied" and any(t.lower_ == "barrel" for t in before):
+        return Trigger("remote_violence", "air_drone_strike", trig.weak)
+    return trig
+
+
 AIRCRAFT = frozenset({"aircraft", "warplane", "jet", "drone", "helicopter", "plane", "bomber",
                       "airplane", "airforce", "aviation"})  # fmt: skip
 
@@ -605,7 +840,7 @@ def air_attack(tok: Any, trig: Trigger) -> Trigger:
         doers += [t for c in tok.children if c.dep_ == "agent" for t in c.subtree]
     else:
         doers = [c for c in tok.children if c.dep_ in ("amod", "compound")]
-    if any(t.lemma_.lower() in AIRCRAFT or t.lower_ in AIRCRAFT or t.lower_ == "air"
+    if any(t.lemma_.lower() in AIRCRAFT or t.lower_ in AIRCRAFT or t.lower_ in ("air", "aerial")
            for t in doers):  # fmt: skip
         return Trigger("remote_violence", "air_drone_strike", False)
     return trig
@@ -622,6 +857,8 @@ def build_event(
     last_place: tuple[Mention, int] | None,
 ) -> Event | None:
     actor1, actor2 = roles(part, tok, in_sent, previous_actor)
+    if trig.sub_type == "territory" and kind_of(ctx.registry, actor1) == "civilians":
+        return None  # "as evacuees waited to enter Aleppo": people passing, no one taking it
     if trig.type in VIOLENT_TYPES and kind_of(ctx.registry, actor1) == "civilians":
         # civilians are whom violence is done to: "civilians were killed in raids by X"
         swap = actor2 is not None and kind_of(ctx.registry, actor2) != "civilians"
@@ -629,6 +866,11 @@ def build_event(
         if actor1 is None:
             armed = [m for m in in_sent if kind_of(ctx.registry, m.ref) != "civilians"]
             actor1 = nearest_actor(part, tok, armed, before=True, exclude=actor2)
+    dead = the_killed(part, sent, in_sent)
+    if trig.type in VIOLENT_TYPES and actor1 is not None and actor1 in dead:
+        # "175 Nusra terrorists killed in clashes with the army": the dead did not do it
+        doer = actor2 not in dead and kind_of(ctx.registry, actor2) != "civilians"
+        actor1, actor2 = (actor2 if doer else None), actor1
     sub_type = trig.sub_type
     kind = trig.type
     if sub_type == "territory" and _UNCONTESTED.search(sent.text):
@@ -664,6 +906,37 @@ def build_event(
         from_comment=part.kind == "comment",
         notes=note,
     )
+
+
+DEAD_FORMS = frozenset({"killed", "dead", "executed", "slain", "beheaded", "massacred",
+                        "martyred", "perished", "died"})  # fmt: skip
+
+
+def the_killed(part: Part, sent: Any, mentions: list[Mention]) -> set[str]:
+    """Actors the sentence says were killed: the passive subject of a killing verb ('29
+    Syrian rebels were killed'), or a noun a killed participle follows ('30 Terrorists
+    Killed')."""
+    found: set[str] = set()
+    for tok in sent:
+        if not _KILLED.fullmatch(tok.text) or tok.pos_ not in ("VERB", "ADJ", "NOUN", "PROPN"):
+            continue
+        groups = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if tok.lower_ in DEAD_FORMS and not any(
+            c.dep_ in ("dobj", "attr", "aux", "conj", "npadvmod", "oprd", "dative") or c.like_num
+            for c in tok.children
+        ):  # fmt: skip  # a headline's "30 Terrorists Killed", not "mines have killed ..."
+            groups += [c for c in tok.children if c.dep_ == "nsubj"]
+        if tok.dep_ in ("acl", "amod") and tok.head.i < tok.i and not any(
+            c.dep_ in ("dobj", "attr") or c.like_num for c in tok.children
+        ):  # fmt: skip
+            groups.append(tok.head)  # "30 Terrorists Killed", not "strikes killed 70 people"
+        by_killer = {t.i for t in tok.subtree}  # not "... killed by the Syrian army"
+        for group in groups:
+            skip = by_killer if group.i == tok.head.i else set()
+            ref = token_actor(part, mentions, [t for t in group.subtree if t.i not in skip])
+            if ref is not None:
+                found.add(ref)
+    return found
 
 
 SIDE_KINDS = FIGHTING_KINDS | {"civilians", "government"}
@@ -738,12 +1011,17 @@ def territory_sub_type(registry: Registry, actor: str | None) -> str:
     return "non_state_actor_overtakes_territory" if actor else "government_regains_territory"
 
 
-def token_actor(part: Part, mentions: list[Mention], tokens: Iterable[Any]) -> str | None:
-    """The first actor mention whose span covers one of the tokens."""
+def token_actor(
+    part: Part, mentions: list[Mention], tokens: Iterable[Any], holder: bool = True
+) -> str | None:
+    """The first actor mention whose span covers one of the tokens; with ``holder`` False
+    not one that only says who holds the ground ('on a rebel-held neighbourhood')."""
     for t in tokens:
         pos = part.offset + t.idx
         for m in mentions:
-            if m.kind == "actor" and m.ref and m.start <= pos < m.end:
+            if m.kind == "actor" and m.ref and m.start <= pos < m.end and (
+                holder or not _HELD.match(part.doc.text, m.end - part.offset)
+            ):  # fmt: skip
                 return m.ref
     return None
 
@@ -773,12 +1051,14 @@ def roles(
     if sides is not None:
         return sides
     actor1 = (
-        token_actor(part, mentions, [tok])  # "regime airstrikes", "Russian air strike"
-        or token_actor(part, mentions, agents)
-        or token_actor(part, mentions, by)
-        or token_actor(part, mentions, own)
-        or token_actor(part, mentions, [t for s in nearest_first(verb, subj) for t in doer(s)])
-        or token_actor(part, mentions, cause)
+        token_actor(part, mentions, [tok], holder=False)  # "regime airstrikes", "Russian jets"
+        or token_actor(part, mentions, agents, holder=False)
+        or token_actor(part, mentions, by, holder=False)
+        or token_actor(part, mentions, own, holder=False)
+        or token_actor(
+            part, mentions, [t for s in nearest_first(verb, subj) for t in doer(s)], holder=False
+        )
+        or token_actor(part, mentions, cause, holder=False)
     )
     target_tokens = [t for o in objs for t in o.subtree] + [t for p in preps for t in p.subtree]
     if passive:
@@ -789,7 +1069,7 @@ def roles(
                       ("on", "against", "targeting") for g in c.subtree]  # fmt: skip
         actor2 = actor2 or token_actor(part, mentions, noun_preps)
     if actor1 is None:
-        actor1 = token_actor(part, mentions, inherited_subject(verb, subj))
+        actor1 = token_actor(part, mentions, inherited_subject(verb, subj), holder=False)
     if actor1 is None and any(s.lower_ in ("they", "it", "he", "she", "we") for s in subj):
         actor1 = previous
     if actor1 is None:
@@ -895,7 +1175,7 @@ def event_place(
 ) -> EventPlace | None:
     actors = [m for m in in_sent if m.kind == "actor"]
     lead = sentence_dateline_end(part, sent)
-    places = [m for m in in_sent if m.kind == "place" and m.ref and m.start >= lead
+    places = [m for m in in_sent if is_where(m) and m.start >= lead
               and not in_a_name(ctx, part, m) and not any(
         a.start <= m.start < a.end for a in actors)]  # fmt: skip  # "US-led", "Syrian army"
     attached = [m for m in places if attached_to(part, tok, m)]
@@ -973,7 +1253,8 @@ def narrow_place(ctx: Context, event: Event) -> Event:
         return event  # a governorate is what the text says; keep it
     province: Mention | None = None  # else the first province of that country named there
     for m in ctx.mentions_between(event.evidence.end, event.evidence.end + NARROW_CHARS):
-        place = ctx.gazetteer.get(m.ref) if m.kind == "place" and m.ref else None
+        # never a nationality, a common noun or a state that acts ("Damascus said")
+        place = ctx.gazetteer.get(m.ref) if is_where(m) and m.ref else None
         if place is None or m.segment != "body" or place.country not in THEATRE_COUNTRIES:
             continue
         if wide is not None and place.country != wide.country:
@@ -985,6 +1266,58 @@ def narrow_place(ctx: Context, event: Event) -> Event:
             province = m
     found = place_of(ctx, province, near=True) if province else None
     return replace(event, place=found) if found else event
+
+
+def placed_by_story(ctx: Context, events: list[Event]) -> list[Event]:
+    """A violent event placed nowhere or only at a country ("warplanes struck a market in
+    northern Syria") is where the story tells it later: it takes the place of the first
+    later violent event of the body placed in a governorate or finer of Syria or Iraq
+    that does not contradict it (``may_be_told_again``; nor another theatre country than
+    its own), as near that place (precision 2 at best). A country abroad is a misreading
+    ("backed by Russian air support ... Russia's defence ministry said") the story's own
+    places correct. ``narrow_place`` reads the names of the next few sentences; this pass
+    reads the whole story, through the events it places."""
+    out = list(events)
+    for i, event in enumerate(events):
+        if event.type not in VIOLENT_TYPES or event.from_comment:
+            continue
+        country: str | None = None  # a theatre country the later place must lie in
+        if event.place is not None:
+            wide = ctx.gazetteer.get(event.place.id)
+            if wide is None or wide.feature != "country":
+                continue  # a town or province is what the text says
+            country = wide.country if wide.country in THEATRE_COUNTRIES else None
+        for later in events:
+            place = later.place
+            if (
+                later.evidence.start <= event.evidence.start
+                or later.type not in VIOLENT_TYPES
+                or later.from_comment
+                or place is None
+                or place.admin1 is None
+                or place.country not in THEATRE_COUNTRIES
+                or country not in (None, place.country)
+            ):
+                continue
+            if may_be_told_again(ctx, event, later):
+                near = replace(place, geo_precision=max(2, place.geo_precision))
+                out[i] = replace(event, place=near)
+                break
+    return out
+
+
+def may_be_told_again(ctx: Context, event: Event, later: Event) -> bool:
+    """Whether a later event does not contradict ``event``: no two different doers (one
+    state's army and air force are one), and date ranges that overlap where both are
+    dated."""
+    a, b = event.actor1, later.actor1
+    if a and b and a != b and not (set(ctx.registry.lineage(a)) & set(ctx.registry.lineage(b))):
+        return False
+    if None in (event.date_start, event.date_end, later.date_start, later.date_end):
+        return True
+    return str(event.date_start) <= str(later.date_end) and (
+        str(later.date_start) <= str(event.date_end)
+    )
 
 
 def is_country(ctx: Context, mention: Mention) -> bool:
@@ -1033,7 +1366,7 @@ def place_of(ctx: Context, mention: Mention, near: bool) -> EventPlace | None:
     place = ctx.gazetteer.get(mention.ref or "")
     if place is None:
         return None
-    if place.feature in WIDE_FEATURES:
+    if place.feature in WIDE_FEATURES or province_abroad(place):
         precision = 3
     elif near or place.feature in ("region", "river", "district"):
         precision = 2
@@ -1041,6 +1374,16 @@ def place_of(ctx: Context, mention: Mention, near: bool) -> EventPlace | None:
         precision = 1
     return EventPlace(place.id, place.name, place.lat, place.lon, precision, place.country,
                       place.admin1)  # fmt: skip
+
+
+def province_abroad(place: Place) -> bool:
+    """A first-level division outside the theatre (a US state, a Chinese province): the
+    gazetteer files those as regions, since "governorate" is kept for Syria's and Iraq's."""
+    return (
+        place.feature == "region"
+        and bool(place.country)
+        and (place.country not in THEATRE_COUNTRIES)
+    )
 
 
 _SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)
@@ -1054,9 +1397,11 @@ def event_dates(
     ctx: Context, part: Part, sent: Any, in_sent: list[Mention]
 ) -> tuple[str | None, str | None, Precision]:
     opening = dateline_end(ctx.document.text)
-    for m in in_sent:
-        if m.kind == "date" and m.start >= opening:  # a dateline dates the copy, not events
-            found = resolve(m.text, ctx.published)
+    for m in deed_first(ctx, part, in_sent):
+        if m.kind != "date" or any(a <= m.start < b for a, b in ctx.credits):
+            continue  # "AFP Sunday 1 Feb 2015" dates the copy, wherever it stands
+        if m.start >= opening:  # a dateline dates the copy, not events
+            found = ctx.date_of(m)
             if found is not None:
                 start, end = found.iso
                 if ctx.published is not None and since_before(ctx.document.text, m.start):
@@ -1078,15 +1423,60 @@ def event_dates(
     return start, ctx.published.isoformat(), "week"
 
 
+SPEECH_LEMMAS = frozenset({"say", "tell", "report", "announce", "add", "state", "confirm"})
+
+
+def deed_first(ctx: Context, part: Part, in_sent: list[Mention]) -> list[Mention]:
+    """A sentence's date mentions in the order they are tried: "a monitor said on Tuesday
+    the jets struck overnight" is dated by the deed's day, not the saying's. Only a day
+    beats the saying's day: in "the coalition said on Wednesday, after a campaign that
+    began in March" the month is another clause's."""
+    dates = [m for m in in_sent if m.kind == "date"]
+    said = [m for m in dates if told_on(part, m)]
+    if not said:
+        return dates
+    deeds = []
+    for m in dates:
+        found = ctx.date_of(m)
+        if m not in said and found is not None and found.precision == "day":
+            deeds.append(m)
+    return deeds + [m for m in dates if m not in deeds]
+
+
+def told_on(part: Part, mention: Mention) -> bool:
+    """Whether a date is the day of a saying ("said on Tuesday", "told AFP on Friday"),
+    not of what was said."""
+    span = part.doc.char_span(mention.start - part.offset, mention.end - part.offset,
+                              alignment_mode="expand")  # fmt: skip
+    if span is None:
+        return False
+    node = span.root
+    for _ in range(4):  # Tuesday → on → said
+        if node.head is node:
+            break
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return bool(node.lemma_.lower() in SPEECH_LEMMAS)
+    return False
+
+
 def in_lead(part: Part, sent: Any) -> bool:
     """Whether a sentence is the headline or the first sentence of the article body."""
     if part.kind != "body" or part.offset > LEAD_OFFSET:
         return False
-    return any(s.start == sent.start for s in islice(part.doc.sents, 2))
+    told = (s for s in part.doc.sents if not scrap(s))
+    return any(s.start == sent.start for s in islice(told, 2))
+
+
+def scrap(sent: Any) -> bool:
+    """A 'sentence' of fewer than four words: a time stamp, a share link or the year of a
+    dateline split off ("2016 102138", "Get short URL 0 46"), which is no headline."""
+    return sum(1 for t in sent if t.is_alpha) < 4
 
 
 _KILLED = re.compile(r"\b(kill|killed|killing|kills|dead|died|die|dies|deaths?|lives|slain|"
-                     r"toll|massacred|executed|beheaded|perished)\b", re.I)  # fmt: skip
+                     r"toll|massacred|executed|beheaded|perished|martyrs?|martyred)\b",
+                     re.I)  # fmt: skip
 NUMBER_DEPS = frozenset(
     "nummod nsubj nsubjpass dobj pobj appos conj attr quantmod compound".split()
 )
@@ -1097,7 +1487,7 @@ _COUNT_KILLED = re.compile(
     re.I,
 )
 _KILLED_COUNT = re.compile(
-    rf"\b{_NUM}\s+(?:[A-Za-z-]+\s+){{0,4}}?(?:were |have been |had been |are |reportedly )?"
+    rf"\b{_NUM}\s+(?:[A-Za-z-]+\s+){{0,5}}?(?:were |have been |had been |are |reportedly )?"
     rf"(?:killed|dead|died)\b",
     re.I,
 )
@@ -1106,40 +1496,54 @@ NOT_COUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
 PART_WORDS = frozenset({"including", "among", "includes", "include"})
 WOUNDED = frozenset({"wounded", "injured", "injuring", "wounding", "injury", "injuries", "wounds"})
 _VAGUE = re.compile(r"\b(dozens|scores|hundreds|several|many|numerous|a number) of\b", re.I)
+HURT = frozenset({"wounded", "injured", "hurt"})
+MODIFIERS = frozenset({"at", "least", "more", "than", "over", "nearly", "about", "some", "around",
+                       "almost", "up", "to", "another", "further", "a", "total", "of"})  # fmt: skip
 
 
 def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
     """Killed counts stated in the sentence ('killing 7 policemen and 3 civilians')."""
     text = sent.text
-    if not _KILLED.search(text):
+    if not _KILLED.search(text) and not _COUNT_KILLED.search(text):  # "Claims 11 Children"
         return None, None
     totals = [0, 0]  # counts outside and inside an "including ..." / "among ..." part
     seen: list[tuple[int, int, str]] = []  # (value, token index, victim noun)
     for tok in sent:
-        if tok.like_num and tok.dep_ in NUMBER_DEPS and tok.ent_type_ not in NOT_COUNTS:
+        if tok.like_num and tok.dep_ in NUMBER_DEPS and (
+            tok.ent_type_ not in NOT_COUNTS or counted_victims(tok, lex)
+        ):  # fmt: skip
             value = number_value(tok.text)
             head = tok.head
             if value is None or value > 100_000 or head.lower_ in ("km", "kilometres", "miles"):
                 continue
-            if is_year(tok, value):  # "Posted on July 20 2016 Dozens killed ..."
+            if is_year(tok, value) or bare_year(tok, value, lex) or date_part(tok):
+                continue  # "July 20 2016 Dozens killed", "Wed Oct 19 2016 6 killed"
+            if told_as_wounded(tok):  # "8 persons killed 58 others injured"
                 continue
             noun = head if head.pos_ in ("NOUN", "PROPN") else tok
-            victim = noun.lemma_.lower() in lex.victims or noun.lower_ in lex.victims
-            if (victim or (noun is tok and killed_near(tok))) and (
+            victim = any(n.lemma_.lower() in lex.victims or n.lower_ in lex.victims for n in
+                         (noun, *(c for c in noun.children if c.dep_ == "conj")))  # fmt: skip
+            if (victim or (noun is tok and killed_near(tok) and killing_word_by(tok))) and (
                 killed_near(noun) and not wounded_near(noun)
             ):
-                what = noun.lemma_.lower() if noun is not tok else ""
-                if not any(repeated(value, tok.i, what, s) for s in seen):
-                    totals[part_of_total(tok)] += value
+                what = noun.lemma_.lower().rstrip("s") if noun is not tok else ""
+                if not any(repeated(value, tok.i, what, s) or told_twice(tok, value, s, sent)
+                           for s in seen):  # fmt: skip
+                    totals[max(part_of_total(tok), part_after(tok))] += value
                 seen.append((value, tok.i, what))
     if seen:
         # "126 people including 60 children", "ten children were among 48 people killed":
-        # the part is not added to the whole
-        return max(totals), None
-    stated = _COUNT_KILLED.search(text) or _KILLED_COUNT.search(text)
+        # the part is not added to the whole; "bringing to 45 the number killed" is the sum
+        running = [v for v, i, _ in seen if raised_to(sent.doc[i])]
+        return (max(running) if running else max(totals)), None
+    stated = next((m for m in (*_COUNT_KILLED.finditer(text), *_KILLED_COUNT.finditer(text))
+                   if not _YEAR.fullmatch(m.group("n"))), None)  # fmt: skip
     value = number_value(stated.group("n")) if stated else None
     if value is not None and value <= 100_000:  # a headline the parser could not follow
         return value, None
+    singles = sum(1 for tok in sent if one_victim(tok))
+    if singles:  # "a child and a woman were killed"
+        return singles, None
     vague = _VAGUE.search(text)
     if vague:
         return None, f"fatalities given only as '{vague.group(0).strip()}'"
@@ -1153,6 +1557,109 @@ def is_year(tok: Any, value: int) -> bool:
     before = tok.nbor(-1)
     return before.lower_[:3] in MONTHS or (before.like_num and tok.i > 1 and (
         tok.nbor(-2).lower_[:3] in MONTHS))  # fmt: skip
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def bare_year(tok: Any, value: int, lex: Lexicon) -> bool:
+    """A year left from a dateline ("03-07-2015 Five Civilians Killed", "June 2016 Dozens
+    of civilians"): four digits that no victim noun follows."""
+    if not (_YEAR.fullmatch(tok.text) and 1990 <= value <= 2030):
+        return False
+    after = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return after is None or not (after.lower_ in lex.victims or after.lemma_.lower() in lex.victims)
+
+
+RAISING = frozenset({"bring", "raise", "rise", "climb", "reach", "increase", "push"})
+
+
+def raised_to(tok: Any) -> bool:
+    """'bringing to 45 the number killed', 'raising the toll to 45': a total that holds the
+    counts told before it."""
+    return bool(tok.head.lower_ == "to" and tok.head.head.lemma_.lower() in RAISING)
+
+
+def date_part(tok: Any) -> bool:
+    """A day or month of a dateline: after a month name ("Oct 19"), or written with dashes,
+    slashes or dots ("14-05-2016")."""
+    before = tok.nbor(-1) if tok.i > tok.sent.start else None
+    after = tok.nbor(1) if tok.i + 1 < tok.sent.end else None
+    if before is not None and before.lower_[:3] in MONTHS and before.is_alpha and (
+        tok.text.isdigit() and int(tok.text) <= 31
+    ):  # fmt: skip
+        return True
+    if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}(?:[-/.]\d{2,4})?", tok.text):
+        return True
+    if not tok.is_digit:
+        return False  # "Thirty-five" is a count
+    beyond = (tok.i - 2, tok.i + 2)
+    return any(
+        n is not None and n.text in ("-", "/", ".") and 0 <= far < len(tok.doc)
+        and tok.doc[far].is_digit and tok.doc[min(n.i, far)].whitespace_ == ""
+        for n, far in zip((before, after), beyond, strict=True)
+    )  # fmt: skip
+
+
+def counted_victims(tok: Any, lex: Lexicon) -> bool:
+    """A number word the tagger folded into a date ("03-07-2015 Five Civilians Killed") is
+    still a count when the victims it counts follow it."""
+    after = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if not (tok.is_alpha and after is not None and after.i == tok.head.i):
+        return False
+    return after.lower_ in lex.victims or after.lemma_.lower() in lex.victims
+
+
+def killing_word_by(tok: Any, reach: int = 6) -> bool:
+    """A bare number is a count of the dead only near a killing word ("at least 45 were
+    killed"), not a time or a view count in a byline further off."""
+    window = tok.doc[max(tok.sent.start, tok.i - reach) : min(tok.sent.end, tok.i + reach + 1)]
+    return any(_KILLED.fullmatch(t.text) for t in window)
+
+
+def told_as_wounded(tok: Any) -> bool:
+    """A count the words around it tell as wounded: "58 others injured", "and 20 wounded",
+    "injuring more than 55 persons" (a participle that takes its own count, as in "kill 83
+    Injured 100", belongs to that count)."""
+    sent = tok.sent
+    node, skipped = tok.i + 1, 0
+    while node < sent.end and skipped <= 2:
+        word = tok.doc[node]
+        if word.lower_ in HURT:
+            after = tok.doc[node + 1] if node + 1 < sent.end else None
+            return not (after is not None and after.like_num)
+        if word.pos_ not in ("NOUN", "PROPN", "ADJ") and word.lower_ not in ("others", "other"):
+            break
+        node, skipped = node + 1, skipped + 1
+    node = tok.i - 1
+    while node >= sent.start and tok.doc[node].lower_ in MODIFIERS:
+        node -= 1
+    return node >= sent.start and tok.doc[node].lower_ in WOUNDED
+
+
+def part_after(tok: Any) -> int:
+    """1 when a count follows 'among them', 'of whom' or 'including' within a few words
+    ("eight people were killed on Tuesday among them four children")."""
+    window = list(tok.doc[max(tok.sent.start, tok.i - 4) : tok.i])
+    for i, word in enumerate(window):
+        if word.lower_ in ("them", "whom") and i and window[i - 1].lower_ in ("among", "of"):
+            return 1
+        if word.lower_ in ("including", "includes", "among") and all(
+            w.lower_ in MODIFIERS or w.like_num for w in window[i + 1 :]
+        ):  # fmt: skip
+            return 1
+    return 0
+
+
+def told_twice(tok: Any, value: int, earlier: tuple[int, int, str], sent: Any) -> bool:
+    """A headline run into the lead that repeats its count with other words ("Air raids
+    kill 31 jihadists ... At least 31 Islamic State militants were killed"): the same
+    number again, unless the two are listed side by side ("7 soldiers and 7 civilians")."""
+    old_value, old_index, _ = earlier
+    if value != old_value or tok.i - old_index <= REPEAT_TOKENS // 2:
+        return False
+    between = tok.doc[old_index + 1 : tok.i]
+    return not any(t.lower_ in ("and", "or") for t in between[-3:])
 
 
 def repeated(value: int, index: int, what: str, earlier: tuple[int, int, str]) -> bool:
@@ -1178,6 +1685,27 @@ def part_of_total(tok: Any) -> int:
             return 0
         node = node.head
     return 0
+
+
+SINGLE_VICTIMS = frozenset(
+    """child woman man girl boy civilian soldier person fighter policeman officer commander
+    journalist activist worker doctor nurse medic teenager baby infant""".split()
+)
+
+
+def one_victim(tok: Any) -> bool:
+    """'a woman was killed', 'killing a child', 'a girl child and a man were killed': one
+    person named with 'a' who is the killing's own subject or object (or listed with it)."""
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in SINGLE_VICTIMS:
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return False
+    node = tok.head if tok.dep_ in ("conj", "compound") else tok
+    if node.dep_ == "conj" and node.head.dep_ in ("nsubjpass", "nsubj", "dobj"):
+        node = node.head
+    return node.dep_ in ("nsubjpass", "nsubj", "dobj") and bool(
+        _KILLED.fullmatch(node.head.text)
+    ) and not wounded_near(node)  # fmt: skip
 
 
 def killed_near(tok: Any) -> bool:

@@ -45,7 +45,8 @@ _DATELINE_LEAD = re.compile(
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? {_MONTH}\.?,? (\d{{4}})\b", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
-_DOTTED = re.compile(r"\b(\d{1,2})([.-])(\d{1,2})\2(20\d\d|19\d\d)\b")
+# the year may run into the next word when an export lost the space ("01.10.2017Get short URL")
+_DOTTED = re.compile(r"\b(\d{1,2})([.-])(\d{1,2})\2(20\d\d|19\d\d)(?!\d)")
 _MONTH_YEAR = re.compile(rf"\b{_MONTH} (\d{{4}})\b", re.I)
 _PUBLISHER = re.compile(r"\(([A-Z][\w.'’&\- ]{1,50}?)\)\s*[-–—:]")
 _ENGLISH = frozenset(

@@ -1,0 +1,124 @@
+"""Casualty, blame and typing phrasing shaped like Syrian-war copy (sentences written for
+these tests, after the patterns of the FA-KES dev half): headline tolls, wounded counts,
+datelines, story tolls, the dead as a side, chemical means."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import parse
+
+from frontlines.extract import default_lexicon, fatality_count
+from frontlines.pipeline import Resources
+
+
+def toll(res: Resources, text: str) -> int | None:
+    sent = next(iter(res.nlp(text).sents))
+    return fatality_count(default_lexicon(), sent)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # wounded told beside the dead, with or without "and", are not dead
+        ("5 persons killed 37 others injured in rocket fire on Hama city.", 5),
+        ("Four people were killed and 16 wounded Friday by a bomb in a Latakia suburb.", 4),
+        ("Rebels kill 27 Injured 40 Regime Soldiers in 3 Days Near Hama.", 27),
+        # a part after "among them" is not added to the whole
+        (
+            "At least nine residents were killed on Friday among them three women when jets "
+            "bombed a market in Douma.",
+            9,
+        ),
+        # a dateline's year or day is no count
+        ("Posted on March 3 2017 by Levant Wire Dozens Killed in Russian Airstrikes.", None),
+        ("22-11-2016 Syria Three Soldiers Killed in Rebel Mortar Attack in Daraa.", 3),
+        ("Sat Mar 4 2017 9 killed in Airstrike on Market in Idlib Province.", 9),
+        # headline verbs of state media
+        ("Rocket Attack on Aleppo Bakery Claims 7 Civilians.", 7),
+        ("Two Car Bombs Hit Market in Homs Claim 5 Martyrs.", 5),
+        # one person named with "a"
+        (
+            "A man and a girl were killed and nine others were injured in mortar fire on the town.",
+            2,
+        ),
+        # a headline run into a lead that repeats its count in other words
+        (
+            "Jets kill 26 rebels in Idlib monitor More than 26 Nusra Front fighters were killed "
+            "in Russian air raids on Friday.",
+            26,
+        ),
+        # a running total that holds the count before it
+        (
+            "Shelling killed at least 9 civilians in Hama on Friday activists said raising to 38 "
+            "the number killed in two days of fighting.",
+            38,
+        ),
+        # two sides listed with one verb
+        ("More than 60 Kurdish and Turkish troops have been killed in 48 hours.", 60),
+        # the same number for two listed groups is still two counts
+        ("The blast killed 5 soldiers and 5 civilians.", 10),
+    ],
+)
+def test_fatality_phrasing(res: Resources, text: str, expected: int | None) -> None:
+    assert toll(res, text) == expected
+
+
+def test_lead_event_takes_the_toll_told_next(res: Resources) -> None:
+    text = ("Russian jets bombed the town of Kafr Nabl on Sunday. The strikes killed 17 people, "
+            "a war monitor said.")  # fmt: skip
+    events = parse(res, text)
+    # one happening, one toll: the sentence that tells it is folded into the lead event
+    (strike,) = [e for e in events if e.fatalities is not None]
+    assert (strike.sub_type, strike.fatalities) == ("air_drone_strike", 17)
+    told = strike.evidence.text  # the evidence runs from the lead to the toll
+    assert "Kafr Nabl on Sunday" in told and "killed 17 people" in told
+    assert (strike.date_start, strike.date_end) == ("2017-10-08", "2017-10-08")  # the lead's day
+    assert sum(e.fatalities or 0 for e in events) == 17
+
+
+def test_no_toll_from_another_kind_of_violence(res: Resources) -> None:
+    events = parse(
+        res,
+        "Coalition aircraft struck Islamic State targets around Tal Afar on Saturday, the "
+        "coalition said. A suicide car bomb hit an army convoy near Kisik on Sunday, killing "
+        "four soldiers.",
+    )
+    (strike,) = [e for e in events if e.sub_type == "air_drone_strike"]
+    assert strike.fatalities is None
+    assert [e.fatalities for e in events if e.sub_type == "suicide_bomb"] == [4]
+
+
+def test_no_toll_from_a_running_total(res: Resources) -> None:
+    events = parse(
+        res,
+        "Government helicopters dropped barrel bombs on Daraya on Friday. Over 200 residents "
+        "have died in the town since the siege began in 2012.",
+    )
+    strikes = [e for e in events if e.sub_type == "air_drone_strike"]
+    assert strikes and strikes[0].fatalities is None
+
+
+def test_the_dead_are_not_the_doer(res: Resources) -> None:
+    events = parse(res, "More than 40 Ahrar al-Sham fighters died in fighting with government "
+                        "troops near Hama on Friday.")  # fmt: skip
+    (clash,) = [e for e in events if e.type == "battle"]
+    assert (clash.actor1, clash.actor2) == ("saa", "ahrar_al_sham")
+    assert clash.fatalities == 40
+
+
+def test_held_ground_is_not_the_doer(res: Resources) -> None:
+    events = parse(res, "Nine civilians died on Monday in a barrel bomb strike on a rebel-held "
+                        "district of Hama, activists said.")  # fmt: skip
+    (strike,) = [e for e in events if e.type == "remote_violence"]
+    # no doer is named: the rebels who hold the district are not it, the dead are the victims
+    assert (strike.actor1, strike.actor2) == (None, "civilians")
+    assert strike.sub_type == "air_drone_strike"  # a barrel bomb is dropped, not planted
+
+
+def test_chemical_means_type_the_strike(res: Resources) -> None:
+    events = parse(res, "At least 35 people were killed by an air raid that spread poison gas "
+                        "over the village of Habit on Monday.")  # fmt: skip
+    assert [e.sub_type for e in events if e.type == "remote_violence"] == ["chemical_weapon"]
+    events = parse(res, "The United States fired 59 cruise missiles at the Shayrat air base "
+                        "on Friday in retaliation for a chemical weapons attack.")  # fmt: skip
+    assert "chemical_weapon" not in {e.sub_type for e in events}
