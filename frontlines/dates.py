@@ -43,8 +43,8 @@ _CREDIT = re.compile(
 
 
 def credit_spans(text: str, published: date | None) -> list[tuple[int, int]]:
-    """Where the copy names its own publication day with a weekday ("AFP Sunday 1 Feb
-    2015", "Fri Jul 1 2016"), wherever that stands: a dateline or agency credit, which
+    """Where the copy names its own publication day with a weekday ("AFP Tuesday 3 Mar
+    2015", "Thu Mar 31 2016"), wherever that stands: a dateline or agency credit, which
     dates the copy and not the events in it. A tagger often keeps only part of it ("Feb
     2015"), which would otherwise read as the whole month."""
     if published is None:

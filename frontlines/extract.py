@@ -363,7 +363,7 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
     an army position') happened on the day of the last event of the same type the story
     dated, not just somewhere in the week up to publication. Strikes and bombings only:
     an undated advance or capture is as often another day's. An undated sentence that
-    retells a toll the story dated ("a doctor said at least 31 people were killed") is that
+    retells a toll the story dated ("the monitor later put the dead at 14") is that
     happening told again, not a second one: its toll is not counted twice."""
     if ctx.published is None:
         return events
@@ -379,7 +379,7 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
             # the body's telling stays (the headline goes as retold), on the headline's day
             event = replace(event, date_start=out[told].date_start,
                             date_end=out[told].date_end, time_precision="day")  # fmt: skip
-        elif told is not None:  # "He said at least 31 people were killed": the lead's toll
+        elif told is not None:  # "the monitor later put the dead at 14": the lead's toll
             out[told] = fill_gaps(ctx, out[told], event)
             continue
         elif event.type == "remote_violence" and undated and kind in last_day:
@@ -615,7 +615,7 @@ def one_per_clause(
         faceless = depth == 0 and agentless_passive(tok)
         rank = (1 if faceless else depth, CLAUSE_PRIORITY.get(trig.sub_type, 9), faceless, tok.i)
         if trig.sub_type == "chemical_weapon" and chemical_means(tok, head):
-            rank = (0, 0, False, tok.i)  # "an airstrike that released toxic gas": the means
+            rank = (0, 0, False, tok.i)  # "a raid that spread chlorine gas": the means
         current = best.get(head.i)
         if current is None or rank < current[0]:
             best[head.i] = (rank, tok, trig)
@@ -633,8 +633,8 @@ NOT_MEANS = frozenset({"for", "after", "following", "since", "before", "over", "
 
 
 def chemical_means(tok: Any, head: Any) -> bool:
-    """Whether a chemical agent is what the clause's strike used ('rockets filled with
-    sarin', 'an airstrike that released toxic gas'), not the attack it answers ('missiles
+    """Whether a chemical agent is what the clause's strike used ('shells loaded with
+    chlorine', 'a raid that spread chlorine gas'), not the attack it answers ('missiles
     fired in retaliation for a chemical attack') or one denied."""
     node = tok
     for _ in range(12):
@@ -819,7 +819,7 @@ def ground_bomb(tok: Any, trig: Trigger) -> Trigger:
 
 
 def dropped_bomb(span: Any, trig: Trigger) -> Trigger:
-    """'a barrel bomb attack': a barrel bomb is dropped from a helicopter, not planted."""
+    """'a barrel bomb blast': a barrel bomb is dropped from a helicopter, not planted."""
     before = span.doc[max(span.sent.start, span.start - 2) : span.start]
     if trig.sub_type == "remote_explosive_ied" and any(t.lower_ == "barrel" for t in before):
         return Trigger("remote_violence", "air_drone_strike", trig.weak)
@@ -1015,7 +1015,7 @@ def token_actor(
     part: Part, mentions: list[Mention], tokens: Iterable[Any], holder: bool = True
 ) -> str | None:
     """The first actor mention whose span covers one of the tokens; with ``holder`` False
-    not one that only says who holds the ground ('on a rebel-held neighbourhood')."""
+    not one that only says who holds the ground ('struck the rebel-held district')."""
     for t in tokens:
         pos = part.offset + t.idx
         for m in mentions:
@@ -1180,7 +1180,7 @@ def event_place(
         a.start <= m.start < a.end for a in actors)]  # fmt: skip  # "US-led", "Syrian army"
     attached = [m for m in places if attached_to(part, tok, m)]
     if all(is_country(ctx, m) for m in attached):
-        attached = []  # "in Syria's province of Idlib", "of Damascus, the capital of Syria"
+        attached = []  # "in Syria's province of Hama", "of Raqqa, a city in Syria"
     at = part.offset + tok.idx
     ranked = sorted(attached or places, key=lambda m: (
         feature_rank(ctx, m), is_country(ctx, m), abs(m.start - at)))  # fmt: skip
@@ -1399,7 +1399,7 @@ def event_dates(
     opening = dateline_end(ctx.document.text)
     for m in deed_first(ctx, part, in_sent):
         if m.kind != "date" or any(a <= m.start < b for a, b in ctx.credits):
-            continue  # "AFP Sunday 1 Feb 2015" dates the copy, wherever it stands
+            continue  # "AFP Tuesday 3 Mar 2015" dates the copy, wherever it stands
         if m.start >= opening:  # a dateline dates the copy, not events
             found = ctx.date_of(m)
             if found is not None:
@@ -1470,7 +1470,7 @@ def in_lead(part: Part, sent: Any) -> bool:
 
 def scrap(sent: Any) -> bool:
     """A 'sentence' of fewer than four words: a time stamp, a share link or the year of a
-    dateline split off ("2016 102138", "Get short URL 0 46"), which is no headline."""
+    dateline split off ("2016 102138", "Get short URL 0 17"), which is no headline."""
     return sum(1 for t in sent if t.is_alpha) < 4
 
 
@@ -1517,8 +1517,8 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
             if value is None or value > 100_000 or head.lower_ in ("km", "kilometres", "miles"):
                 continue
             if is_year(tok, value) or bare_year(tok, value, lex) or date_part(tok):
-                continue  # "July 20 2016 Dozens killed", "Wed Oct 19 2016 6 killed"
-            if told_as_wounded(tok):  # "8 persons killed 58 others injured"
+                continue  # "July 20 2016 Dozens killed", "Tue Mar 22 2016 4 killed"
+            if told_as_wounded(tok):  # "5 persons killed 23 others injured"
                 continue
             noun = head if head.pos_ in ("NOUN", "PROPN") else tok
             victim = any(n.lemma_.lower() in lex.victims or n.lower_ in lex.victims for n in
@@ -1533,7 +1533,7 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
                 seen.append((value, tok.i, what))
     if seen:
         # "126 people including 60 children", "ten children were among 48 people killed":
-        # the part is not added to the whole; "bringing to 45 the number killed" is the sum
+        # the part is not added to the whole; "bringing to 27 the number killed" is the sum
         running = [v for v, i, _ in seen if raised_to(sent.doc[i])]
         return (max(running) if running else max(totals)), None
     stated = next((m for m in (*_COUNT_KILLED.finditer(text), *_KILLED_COUNT.finditer(text))
@@ -1542,7 +1542,7 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
     if value is not None and value <= 100_000:  # a headline the parser could not follow
         return value, None
     singles = sum(1 for tok in sent if one_victim(tok))
-    if singles:  # "a child and a woman were killed"
+    if singles:  # "a man and a girl were killed"
         return singles, None
     vague = _VAGUE.search(text)
     if vague:
@@ -1563,8 +1563,8 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def bare_year(tok: Any, value: int, lex: Lexicon) -> bool:
-    """A year left from a dateline ("03-07-2015 Five Civilians Killed", "June 2016 Dozens
-    of civilians"): four digits that no victim noun follows."""
+    """A year left from a dateline ("23-09-2016 Seven Civilians Killed", "May 2016 Scores
+    of fighters"): four digits that no victim noun follows."""
     if not (_YEAR.fullmatch(tok.text) and 1990 <= value <= 2030):
         return False
     after = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
@@ -1575,7 +1575,7 @@ RAISING = frozenset({"bring", "raise", "rise", "climb", "reach", "increase", "pu
 
 
 def raised_to(tok: Any) -> bool:
-    """'bringing to 45 the number killed', 'raising the toll to 45': a total that holds the
+    """'bringing to 27 the number killed', 'raising the toll to 27': a total that holds the
     counts told before it."""
     return bool(tok.head.lower_ == "to" and tok.head.head.lemma_.lower() in RAISING)
 
@@ -1602,7 +1602,7 @@ def date_part(tok: Any) -> bool:
 
 
 def counted_victims(tok: Any, lex: Lexicon) -> bool:
-    """A number word the tagger folded into a date ("03-07-2015 Five Civilians Killed") is
+    """A number word the tagger folded into a date ("23-09-2016 Seven Civilians Killed") is
     still a count when the victims it counts follow it."""
     after = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if not (tok.is_alpha and after is not None and after.i == tok.head.i):
@@ -1618,9 +1618,9 @@ def killing_word_by(tok: Any, reach: int = 6) -> bool:
 
 
 def told_as_wounded(tok: Any) -> bool:
-    """A count the words around it tell as wounded: "58 others injured", "and 20 wounded",
-    "injuring more than 55 persons" (a participle that takes its own count, as in "kill 83
-    Injured 100", belongs to that count)."""
+    """A count the words around it tell as wounded: "23 others injured", "and 20 wounded",
+    "wounding over 30 people" (a participle that takes its own count, as in "kill 27
+    Injured 64", belongs to that count)."""
     sent = tok.sent
     node, skipped = tok.i + 1, 0
     while node < sent.end and skipped <= 2:
@@ -1639,7 +1639,7 @@ def told_as_wounded(tok: Any) -> bool:
 
 def part_after(tok: Any) -> int:
     """1 when a count follows 'among them', 'of whom' or 'including' within a few words
-    ("eight people were killed on Tuesday among them four children")."""
+    ("six died in the raid on Friday among them two women")."""
     window = list(tok.doc[max(tok.sent.start, tok.i - 4) : tok.i])
     for i, word in enumerate(window):
         if word.lower_ in ("them", "whom") and i and window[i - 1].lower_ in ("among", "of"):
@@ -1652,8 +1652,8 @@ def part_after(tok: Any) -> int:
 
 
 def told_twice(tok: Any, value: int, earlier: tuple[int, int, str], sent: Any) -> bool:
-    """A headline run into the lead that repeats its count with other words ("Air raids
-    kill 31 jihadists ... At least 31 Islamic State militants were killed"): the same
+    """A headline run into the lead that repeats its count with other words ("Jets
+    kill 19 jihadists ... Some 19 Islamic State fighters died"): the same
     number again, unless the two are listed side by side ("7 soldiers and 7 civilians")."""
     old_value, old_index, _ = earlier
     if value != old_value or tok.i - old_index <= REPEAT_TOKENS // 2:
@@ -1694,7 +1694,7 @@ SINGLE_VICTIMS = frozenset(
 
 
 def one_victim(tok: Any) -> bool:
-    """'a woman was killed', 'killing a child', 'a girl child and a man were killed': one
+    """'a farmer was killed', 'killing a boy', 'a girl child and a man were killed': one
     person named with 'a' who is the killing's own subject or object (or listed with it)."""
     if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in SINGLE_VICTIMS:
         return False
@@ -1727,7 +1727,7 @@ def wounded_near(tok: Any) -> bool:
     if any(t.lower_ in ("wounded", "injured", "injuring", "wounding") for t in tok.head.children
            if t.i < tok.i) and not killed_near(tok.head):  # fmt: skip
         return True
-    node = tok  # "the injury of 40 others", "40 people were injured"
+    node = tok  # "the wounding of 17 more", "17 people were hurt"
     for _ in range(3):
         if node.head.i == node.i or _KILLED.fullmatch(node.head.text):
             return False

@@ -565,7 +565,7 @@ class Linker:
             taken.update(range(s, e))
             if not self.inside_city(doc, s, e, place, countries):
                 queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]
-                continue  # "the Zahra neighbourhood of Aleppo": the event is at the city
+                continue  # "the Hamdaniya neighbourhood of Aleppo": the event is at the city
             out.append(make_mention(doc_id, part, doc[s:e], "place", place.id, score, "gazetteer"))
             queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]  # "Palmyra - Deir"
         for start, end in unnamed:

@@ -38,9 +38,9 @@ SUBSET = 80  # the first rows of the dev file: the CI subset
 FLOORS = {
     "governorate": 0.86,
     "date": 0.82,
-    "actor": 0.60,
-    "type": 0.68,
-    "casualties_10pct": 0.56,
+    "actor": 0.70,
+    "type": 0.72,
+    "casualties_10pct": 0.67,
 }
 
 
@@ -56,15 +56,15 @@ def event(start: int, sub_type: str, type_: str = "remote_violence", **kw: objec
 
 
 def test_fakes_dateline_reads_every_outlet_form() -> None:
-    assert dateline("Tue 05 Jul 2016 Suicide bombing kills at least 16") == date(2016, 7, 5)
-    assert dateline("Date of publication 18 July 2016 Syrian activist groups") == date(2016, 7, 18)
-    assert dateline("Published February 18 2015 The Syrian army") == date(2015, 2, 18)
-    assert dateline("29-07-2015 Israeli Drone Strike Kills 3") == date(2015, 7, 29)
-    assert dateline("Last updated at Apr 152017 A suicide car bomb") == date(2017, 4, 15)
-    lead = "35 IS jihadists killed in clashes with Syria Kurds Monitor AFP Sunday 15 Feb 2015 At"
-    assert dateline(lead) == date(2015, 2, 15)
+    assert dateline("Thu 14 Apr 2016 Car bomb leaves nine dead") == date(2016, 4, 14)
+    assert dateline("Date of publication 23 March 2016 Monitors in the north") == date(2016, 3, 23)
+    assert dateline("Published November 9 2015 Government troops") == date(2015, 11, 9)
+    assert dateline("17-03-2015 Mortar Fire Wounds 6") == date(2015, 3, 17)
+    assert dateline("Last updated at Sep 212017 A roadside device") == date(2017, 9, 21)
+    lead = "22 IS fighters die in battle with Kurdish units Observers AFP Wednesday 11 Mar 2015 In"
+    assert dateline(lead) == date(2015, 3, 11)
     assert dateline("Air strikes hit the town of Hajin on Tuesday") is None
-    assert dateline("01.10.2017Get short URL 4016 At least 12 civilians") == date(2017, 10, 1)
+    assert dateline("14.06.2017Get short URL 2093 Nine civilians died") == date(2017, 6, 14)
 
 
 def test_fakes_gold_fatalities_do_not_add_children_to_civilians() -> None:
@@ -92,29 +92,29 @@ def gold(content: str, day: date | None, title: str = "") -> GoldArticle:
 
 
 def test_fakes_date_doubt_flags_only_gold_no_phrase_of_the_copy_reaches() -> None:
-    copy = "Tue 05 Jul 2016 Air strikes killed 12 in Idlib on Monday, a monitor said."
-    assert date_doubt(gold(copy, date(2016, 7, 4))) is None  # "Monday"
-    assert date_doubt(gold(copy, date(2016, 7, 5))) is None  # the undated lead's own day
-    assert date_doubt(gold(copy, date(2016, 7, 9))) == "after_publication"
-    assert date_doubt(gold(copy, date(2016, 6, 20))) == "not_in_copy"
-    assert date_doubt(gold(copy, date(2015, 7, 5))) == "not_in_copy"
-    told = copy + " The toll of the June 20 raid on the town rose to 40."
-    assert date_doubt(gold(told, date(2016, 6, 20))) is None
+    copy = "Thu 14 Apr 2016 Air strikes killed 12 in Idlib on Wednesday, a monitor said."
+    assert date_doubt(gold(copy, date(2016, 4, 13))) is None  # "Wednesday"
+    assert date_doubt(gold(copy, date(2016, 4, 14))) is None  # the undated lead's own day
+    assert date_doubt(gold(copy, date(2016, 4, 18))) == "after_publication"
+    assert date_doubt(gold(copy, date(2016, 3, 30))) == "not_in_copy"
+    assert date_doubt(gold(copy, date(2015, 4, 14))) == "not_in_copy"
+    told = copy + " The toll of the March 30 raid on the town rose to 40."
+    assert date_doubt(gold(told, date(2016, 3, 30))) is None
     # relative days and numeric dates count as the copy's own dating
-    ago = "Tue 05 Jul 2016 Residents said a barrel bomb fell on the market three days ago."
-    assert date_doubt(gold(ago, date(2016, 7, 2))) is None
-    assert date_doubt(gold(ago, date(2016, 6, 28))) == "not_in_copy"
-    numeric = "Tue 05 Jul 2016 The 21.06.2016 shelling of the camp killed nine."
-    assert date_doubt(gold(numeric, date(2016, 6, 21))) is None
+    ago = "Thu 14 Apr 2016 Residents said a barrel bomb fell on the market three days ago."
+    assert date_doubt(gold(ago, date(2016, 4, 11))) is None
+    assert date_doubt(gold(ago, date(2016, 4, 7))) == "not_in_copy"
+    numeric = "Thu 14 Apr 2016 The 02.04.2016 shelling of the camp killed nine."
+    assert date_doubt(gold(numeric, date(2016, 4, 2))) is None
     # no dateline: only a full date the copy writes can place anything in time
-    assert date_doubt(gold("Air strikes killed 12 on Monday.", date(2016, 7, 4))) == "undatable"
+    assert date_doubt(gold("Air strikes killed 12 on Wednesday.", date(2016, 4, 13))) == "undatable"
     written = (
         "Air strikes killed 12 people in the town of Saraqeb in the northwest of the country "
         "and wounded dozens more, among them children, the Syrian Observatory for Human "
-        "Rights said. The raids came on 4 July 2016, a monitor said."
+        "Rights said. The raids came on 13 April 2016, a monitor said."
     )  # the date past the head of the copy, where a dateline would stand
-    assert date_doubt(gold(written, date(2016, 7, 4))) is None
-    assert date_doubt(gold(written, date(2016, 7, 12))) == "undatable"
+    assert date_doubt(gold(written, date(2016, 4, 13))) is None
+    assert date_doubt(gold(written, date(2016, 4, 21))) == "undatable"
     assert date_doubt(gold(copy, None)) is None
 
 
@@ -170,9 +170,9 @@ def test_fakes_bad_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_fakes_copy_carried_twice_is_scored_twice(res: Resources, tmp_path: Path) -> None:
     """The corpus carries a few articles twice under two rows: the store keeps one
     document, and both rows are scored on it."""
-    copy = "Tue 05 Jul 2016 Air strikes killed 12 civilians in Idlib on Monday, a monitor said."
+    copy = "Thu 14 Apr 2016 Air strikes killed 12 civilians in Idlib on Wednesday, a monitor said."
     header = ",".join(COLUMNS)
-    rows = [f'{i},Strikes kill 12,"{copy}",nna,7/4/16,idlib,unknown,shelling,0,12,0,0,1'
+    rows = [f'{i},Strikes kill 12,"{copy}",nna,4/13/16,idlib,unknown,shelling,0,12,0,0,1'
             for i in ("7", "8")]  # fmt: skip
     file = tmp_path / "twice.csv"
     file.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
@@ -217,15 +217,15 @@ def processed(res: Resources, text: str) -> list[Processed]:
 
 
 def test_real_copy_quarter_of_a_city_is_the_city(res: Resources) -> None:
-    """ "the Zahra neighbourhood of Aleppo": a namesake abroad is not where it happened."""
+    """ "the Hamdaniya neighbourhood of Aleppo": a namesake abroad is not where it happened."""
     (ev,) = events_of(
-        res, "Regime forces fended off an attack on the Zahra neighbourhood of Aleppo."
+        res, "Government troops repelled an assault on the Hamdaniya neighbourhood of Aleppo."
     )
     assert ev.place is not None and ev.place.admin1 == "Aleppo" and ev.place.geo_precision == 2
 
 
 def test_real_copy_title_case_words_and_agents_are_no_places(res: Resources) -> None:
-    (done,) = processed(res, "Over 50 Terrorists Killed in Clashes With Syrian Army Near Palmyra")
+    (done,) = processed(res, "Over 30 Militants Die in Fighting With Syrian Army Near Palmyra")
     assert [m.text for m in done.mentions if m.kind == "place"] == ["Palmyra"]
     (ev,) = events_of(res, "US-led strikes killed 12 civilians in Syrias Raqa on Thursday.")
     assert ev.place is not None and ev.place.admin1 == "Raqqa"
@@ -233,8 +233,8 @@ def test_real_copy_title_case_words_and_agents_are_no_places(res: Resources) -> 
 
 
 def test_real_copy_victims_of_a_passive_are_not_the_attackers(res: Resources) -> None:
-    text = ("At least 35 ISIS militants were killed in air strikes by the US-led coalition "
-            "overnight in Raqqa province, a monitor said.")  # fmt: skip
+    text = ("No fewer than 19 ISIS fighters were killed in raids by the US-led coalition "
+            "near Tabqa in Raqqa province on Friday, activists reported.")  # fmt: skip
     (ev,) = events_of(res, text)
     assert (ev.actor1, ev.actor2) == ("us_led_coalition", "isis")
     (shelled,) = events_of(res, "Rebel shelling killed four civilians in Damascus on Sunday.")
@@ -242,19 +242,21 @@ def test_real_copy_victims_of_a_passive_are_not_the_attackers(res: Resources) ->
 
 
 def test_real_copy_lost_dash_dateline_and_year_are_not_the_event(res: Resources) -> None:
-    text = ("Last updated at Jul 142016 BEIRUT Syrian government air strikes killed at least "
-            "13 civilians on Wednesday in the northern province of Aleppo.")  # fmt: skip
+    text = ("Last updated at Oct 252016 BEIRUT Regime warplanes killed at least 9 civilians "
+            "on Monday in northern Aleppo province.")  # fmt: skip
     (ev,) = events_of(res, text)
     assert ev.place is not None and ev.place.admin1 == "Aleppo"
-    assert ev.fatalities == 13
-    (bomb,) = events_of(res, "Posted on July 20 2016 A twin bombing struck a crowd in Qamishli.")
+    assert ev.fatalities == 9
+    (bomb,) = events_of(
+        res, "Posted on October 11 2016 A twin bombing struck the market in Qamishli."
+    )
     assert bomb.sub_type == "remote_explosive_ied" and bomb.fatalities is None
 
 
 def test_real_copy_province_or_city_beats_the_country_beside_it(res: Resources) -> None:
-    text = "An air strike killed 18 civilians in Syrias northwestern province of Idlib on Saturday."
+    text = "An air raid left 7 civilians dead in Syrias northern province of Idlib on Thursday."
     (ev,) = events_of(res, text)
     assert ev.place is not None and ev.place.admin1 == "Idlib"
-    text = "Rebels shelled the Sulaymaniyah neighborhood of the Syrian city of Aleppo, killing 2."
+    text = "Mortars hit the Sulaymaniyah quarter of the Syrian city of Aleppo, killing 5."
     (shelled,) = events_of(res, text)
     assert shelled.place is not None and shelled.place.admin1 == "Aleppo"

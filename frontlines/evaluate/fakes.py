@@ -2,7 +2,7 @@
 crowd-annotated main event.
 
 Each article is ingested into a scratch store through the pipeline's own stages, with
-its outlet as publisher and the dateline that opens the copy ("Tue 05 Jul 2016") as
+its outlet as publisher and the dateline that opens the copy ("Thu 14 Apr 2016") as
 publication date. Its main event is chosen by a stated rule (``MAIN_RULES``) and
 compared with the gold: governorate, date within a day, actor (gold category → registry
 actors, data/fakes-mapping.yaml), cause of death → ACLED sub-event types, and
@@ -105,10 +105,10 @@ class Mapping:
 
 
 def dateline(content: str) -> date | None:
-    """The publication date near the top of FA-KES copy: "Tue 05 Jul 2016", "Date of
-    publication 18 July 2016", "Published February 18 2015", "24.08.2013", an agency
-    credit such as "AFP Saturday 10 Aug 2013", or with the comma and space lost in the
-    corpus's export, "Last updated at Apr 152017"."""
+    """The publication date near the top of FA-KES copy: "Thu 14 Apr 2016", "Date of
+    publication 23 March 2016", "Published November 9 2015", "17.03.2015", an agency
+    credit such as "AFP Friday 12 Jun 2015", or with the comma and space lost in the
+    corpus's export, "Last updated at Sep 212017"."""
     head = content[:HEAD_CHARS]
     found = full_dates(head)
     if found:
