@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -243,26 +243,49 @@ class Linker:
         and so is one that qualifies a common noun ("U.S. assistance", not "Syria border")."""
         agents: set[int] = set()
         for tok in part.doc:
+            titled = government_title(part.doc, tok.i + 1)  # "Russia's defence ministry"
             if tok.i in taken or not (
                 tok.dep_ in ("nsubj", "poss", "nsubjpass", "compound")
                 or agent_role(tok)
+                or titled
                 or (tok.dep_ == "conj" and tok.head.i in agents)
             ):
                 continue
-            if tok.dep_ == "compound" and (
-                tok.head.pos_ != "NOUN" or tok.head.lower_ in PLACE_HEADS
+            if (
+                tok.dep_ == "compound"
+                and not titled
+                and (tok.head.pos_ != "NOUN" or tok.head.lower_ in PLACE_HEADS)
             ):
                 continue
             if tok.dep_ == "nsubj" and tok.head.lemma_.lower() in STATIVE_VERBS:
                 continue  # "Damascus lies ...", "Baghdad is ..." are places
             span = name_span_at(part.doc, tok.i)
-            actor = self.registry.by_metonym.get(span.text)
-            if actor is None and tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SAY_VERBS:
-                actor = self.government_of(span.text)  # "..., Iraq says"
+            glued = self.glued_possessive(tok) is not None
+            name = span.text[:-1] if glued else span.text
+            actor = self.registry.by_metonym.get(name)
+            if actor is None and (
+                titled or (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SAY_VERBS)
+            ):
+                actor = self.government_of(name)  # "..., Iraq says", "Iraq's army"
             if actor:
                 agents.add(tok.i)
                 taken.update(range(span.start, span.end))
-                yield make_mention(doc_id, part, span, "actor", actor, 0.8, "metonym")
+                mention = make_mention(doc_id, part, span, "actor", actor, 0.8, "metonym")
+                yield trim_end(mention, 1) if glued else mention
+
+    def glued_possessive(self, tok: Any) -> str | None:
+        """The name under a possessive that lost its apostrophe ("Syrias Aleppo", "Russias
+        defence ministry"): a capitalised word ending in "s" that is no place or actor
+        itself, whose stem is a country or a well-known theatre place."""
+        text = str(tok.text)
+        if len(text) <= 4 or not text.endswith("s") or not text[:1].isupper() or text.isupper():
+            return None
+        if text[-2:-1] in ("'", "’") or self.gazetteer.lookup(text) or self.registry.lookup(text):
+            return None
+        bare = text[:-1]
+        if any(p.feature == "country" or well_known(p) for p in self.gazetteer.lookup(bare)):
+            return bare
+        return None
 
     def government_of(self, name: str) -> str | None:
         """The government actor of a country the registry keeps out of its metonyms
@@ -458,10 +481,8 @@ class Linker:
             place = self.resolve(text, countries)
             if place is None or key(text) not in {key(n) for n in place_names(place[0])}:
                 continue
-            span = part.doc.char_span(actor.start - part.offset, actor.end - part.offset)
-            if span is not None:
-                out.append(make_mention(doc_id, part, span, "place", place[0].id, place[1],
-                                        "gazetteer:metonym"))  # fmt: skip
+            out.append(replace(actor, kind="place", ref=place[0].id, score=place[1],
+                               label="gazetteer:metonym"))  # fmt: skip
         return out
 
     def demonym_places(self, doc_id: str, part: Part, mentions: list[Mention]) -> Iterator[Mention]:
@@ -566,7 +587,11 @@ class Linker:
             if not self.inside_city(doc, s, e, place, countries):
                 queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]
                 continue  # "the Hamdaniya neighbourhood of Aleppo": the event is at the city
-            out.append(make_mention(doc_id, part, doc[s:e], "place", place.id, score, "gazetteer"))
+            mention = make_mention(doc_id, part, doc[s:e], "place", place.id, score, "gazetteer")
+            glued = self.glued_possessive(doc[e - 1]) is not None and not self.gazetteer.lookup(
+                strip_det(doc[s:e].text)
+            )
+            out.append(trim_end(mention, 1) if glued else mention)
             queue[:0] = [r for r in ((start, s), (e, end)) if r[0] < r[1]]  # "Palmyra - Deir"
         for start, end in unnamed:
             if not any(i in taken for i in range(start, end)):
@@ -659,6 +684,7 @@ class Linker:
         self, doc: Any, start: int, end: int, countries: set[str], taken: set[int]
     ) -> tuple[tuple[int, int], Place, float] | None:
         """The longest sub-span of a name run that resolves to a place."""
+        glued = {i for i in range(max(0, start - 3), end) if self.glued_possessive(doc[i])}
         for length in range(end - start, 0, -1):
             for s in range(start, end - length + 1):
                 e = s + length
@@ -673,7 +699,7 @@ class Linker:
                 ):
                     continue
                 resolved = self.resolve(text, countries)
-                if resolved and not plausible_place(span, text, resolved[0]):
+                if resolved and not plausible_place(span, text, resolved[0], glued):
                     resolved = None
                 if resolved:
                     return (s, e), resolved[0], resolved[1]
@@ -858,10 +884,10 @@ def is_capital(tok: Any) -> bool:
     return bool(text[:1].isupper()) and text not in STOP and not tok.is_punct
 
 
-def plausible_place(span: Any, text: str, place: Place) -> bool:
+def plausible_place(span: Any, text: str, place: Place, glued: set[int] | None = None) -> bool:
     """Outside the theatre, demand more: a primary name of a real town, or a big place;
     and a person's name is not a foreign town, nor is part of a longer one a theatre place."""
-    if inside_longer_person(span) or agent_modifier(span) or "$" in span.text:
+    if inside_longer_person(span, glued or set()) or agent_modifier(span) or "$" in span.text:
         return False  # "US$" is a currency
     if (
         short_capitals(text)
@@ -1014,13 +1040,16 @@ def agent_role(tok: Any) -> bool:
     return tok.dep_ == "dobj" and head.lemma_.lower() in SAY_VERBS
 
 
-def inside_longer_person(span: Any) -> bool:
+def inside_longer_person(span: Any, glued: set[int]) -> bool:
     """The span is part of a longer PERSON entity ("Abu" of "Abu Musab al-Zarqawi") that
-    does not say it is a place ("Samarra Barrage" tagged PERSON)."""
+    does not say it is a place ("Samarra Barrage" tagged PERSON). A possessive that lost
+    its apostrophe (token indices ``glued``: "Syrias Aleppo") makes no longer name."""
+    if all(i in glued for i in range(span.start, span.end)):
+        return False
     for ent in span.doc.ents:
         if ent.start <= span.start and span.end <= ent.end:
             start = ent.start
-            while start < span.start and span.doc[start].lower_ in GLUE:
+            while start < span.start and (span.doc[start].lower_ in GLUE or start in glued):
                 start += 1  # "Al Anbar": the article makes no longer name
             longer = (start, ent.end) != (span.start, span.end)
             return ent.label_ == "PERSON" and longer and not place_like_name(ent)
@@ -1053,6 +1082,23 @@ def name_span_at(doc: Any, i: int) -> Any:
     while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i == i:
         start -= 1
     return doc[start : i + 1]
+
+
+def trim_end(mention: Mention, chars: int) -> Mention:
+    """The mention without its last ``chars`` characters (a glued possessive "s")."""
+    return replace(mention, end=mention.end - chars, text=mention.text[:-chars])
+
+
+def government_title(doc: Any, i: int) -> bool:
+    """Token ``i`` starts a government title ("defence ministry", "president", "army"):
+    the name before it is the state as an actor, not where something happened."""
+    if i < len(doc) and doc[i].lower_ in TITLE_MODIFIERS:
+        i += 1
+    return i < len(doc) and doc[i].lower_ in GOVERNMENT_TITLES
+
+
+GOVERNMENT_TITLES = frozenset("ministry minister president government army military".split())
+TITLE_MODIFIERS = frozenset("defence defense foreign interior".split())
 
 
 def make_mention(

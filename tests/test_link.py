@@ -286,3 +286,25 @@ def test_link_we_is_the_publisher_outside_quotations_only(res: Resources) -> Non
     assert we == [(0, publisher), (text.index('"We') + 1, None)]
     assert quoted('he said "we will', 10) and not quoted('"we," he said, we', 13)
     assert quoted("“We ” and “we", 12) and not quoted("“We” and we", 10)
+
+
+def test_link_possessives_that_lost_their_apostrophe(res: Resources) -> None:
+    from frontlines.link import is_where
+
+    text = (
+        "Helicopters dropped barrel bombs on rebel-held neighbourhoods of Syrias Aleppo on "
+        "Friday, rescuers said. Russias defence ministry denied that its aircraft were "
+        "involved, and Iraqs foreign ministry called for calm. Clashes continued in Homs."
+    )
+    result = next(process([article(text, "2017-11-09")], res))
+    found = {(m.kind, m.text, m.ref, m.label) for m in result.mentions}
+    assert all(text[m.start : m.end] == m.text for m in result.mentions)  # inside the token
+    assert ("place", "Syria", "163843", "gazetteer") in found
+    assert ("place", "Aleppo", "170063", "gazetteer") in found  # not a PERSON "Syrias Aleppo"
+    assert ("actor", "Russia", "russian_government", "metonym") in found
+    assert ("actor", "Iraq", "iraqi_government", "metonym") in found  # "Iraq" + title
+    assert ("place", "Homs", "169577", "gazetteer") in found  # a name that ends in s
+    where = {m.text for m in result.mentions if is_where(m)}
+    assert "Russia" not in where and "Iraq" not in where and "Aleppo" in where
+    assert not any(m.text.endswith("s") and m.text != "Homs" for m in result.mentions
+                   if m.kind == "place")  # fmt: skip
