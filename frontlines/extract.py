@@ -131,11 +131,42 @@ class Context:
         """Where the copy names its own publication day (``credit_spans``), found once."""
         return credit_spans(self.document.text, self.published)
 
+    @cached_property
+    def captions(self) -> list[tuple[int, int]]:
+        """Where the copy runs a photo caption into its text (``caption_spans``)."""
+        return caption_spans(self.document.text)
+
+    def in_caption(self, at: int) -> bool:
+        return any(start <= at < end for start, end in self.captions)
+
     def date_of(self, mention: Mention) -> DateRange | None:
         """A date mention resolved as the whole written date it is part of ("September
         2016" in "6 September 2016")."""
         text = self.document.text
         return resolve(whole_date(text, mention.start, mention.end) or mention.text, self.published)
+
+
+_PHOTO_CREDIT = re.compile(
+    r"\((?:[^()\n]{0,40}\b)?(?:photos?|images?|pictures?|agencies|getty)\b[^()\n]{0,40}\)", re.I
+)
+CAPTION_CHARS = 400  # the longest stretch before a photo credit taken as its caption
+
+
+def caption_spans(text: str) -> list[tuple[int, int]]:
+    """Photo captions run into the text, as copy pasted from a web page has them: the
+    words since the last sentence end that a photo credit closes ("... fighters in Aleppo
+    on Monday (AFP photo) BEIRUT Air strikes ..."), credit included. A caption tells what
+    a picture shows, often another place than the story's. A credit after a full stop is
+    left alone: the sentence before it may be the lead or standfirst, the caption lost."""
+    spans: list[tuple[int, int]] = []
+    for credit in _PHOTO_CREDIT.finditer(text):
+        start = max(0, credit.start() - CAPTION_CHARS)
+        before = text[start : credit.start()]
+        if before.rstrip().endswith((".", "!", "?")):
+            continue
+        stop = max(before.rfind(". "), before.rfind("! "), before.rfind("? "), before.rfind("\n"))
+        spans.append((start + stop + 1 if stop >= 0 else start, credit.end()))
+    return spans
 
 
 def extract(
@@ -442,7 +473,8 @@ def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Itera
     told_in: int = -1  # index of the sentence that told the last event
     for index, sent in enumerate(part.doc.sents):
         s_start, s_end = part.offset + sent.start_char, part.offset + sent.end_char
-        in_sent = ctx.mentions_between(s_start, s_end)
+        in_sent = [m for m in ctx.mentions_between(s_start, s_end)
+                   if not (is_where(m) and ctx.in_caption(m.start))]  # fmt: skip
         lead = sentence_dateline_end(part, sent)  # "BAGHDAD (Wire) -": where it was written
         places = [m for m in in_sent if is_where(m) and m.start >= lead
                   and not in_a_name(ctx, part, m)]  # fmt: skip

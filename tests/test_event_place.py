@@ -9,7 +9,13 @@ from datetime import date
 
 from conftest import article, parse
 
-from frontlines.extract import Context, default_lexicon, placed_by_story, province_abroad
+from frontlines.extract import (
+    Context,
+    caption_spans,
+    default_lexicon,
+    placed_by_story,
+    province_abroad,
+)
 from frontlines.models import Event, EventPlace, Evidence, Place
 from frontlines.pipeline import Resources
 
@@ -102,3 +108,22 @@ def test_a_province_abroad_is_region_precision() -> None:
     assert province_abroad(Place("gl:x", "Punjab", 31.0, 73.0, "PK", None, "region"))
     assert not province_abroad(Place("fl:x", "Jazira", 36.0, 40.0, "SY", None, "region"))
     assert not province_abroad(Place("1", "Lahore", 31.5, 74.3, "PK", None, "populated_place"))
+
+
+def test_a_photo_caption_run_into_the_copy_does_not_place_the_story(res: Resources) -> None:
+    (raid,) = parse(res, "A soldier runs past ruined shops in the city of Hasakeh on Sunday "
+                         "(AFP photo) BEIRUT Nine civilians were killed in air raids on Tuesday "
+                         "on the northern province of Aleppo, a monitor said.")  # fmt: skip
+    assert raid.place is not None and raid.place.admin1 == "Aleppo"
+    events = parse(res, "Rescuers carry a wounded man after jets struck a street in Aleppo "
+                        "(AP photo) BEIRUT Warplanes struck a crowded market in Saraqeb on "
+                        "Friday, killing eleven civilians.")  # fmt: skip
+    assert events and all(e.place is not None and e.place.admin1 == "Idlib" for e in events)
+
+
+def test_caption_spans_take_only_the_words_a_photo_credit_closes() -> None:
+    text = ("Shops reopened. Fighters rest near Manbij on Monday (Reuters Photo) Troops "
+            "advanced. ALEPPO (Reuters) - Shelling went on. "
+            "A crowd gathers. (File photo) End.")  # fmt: skip
+    (span,) = caption_spans(text)  # not the wire credit; not after a full stop
+    assert text[span[0] : span[1]].strip() == "Fighters rest near Manbij on Monday (Reuters Photo)"
