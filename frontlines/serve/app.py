@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
@@ -25,19 +25,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from frontlines.errors import StoreError, UsageError
 from frontlines.models import Certainty
 from frontlines.registry import Registry
-from frontlines.serve.queries import Catalog, EventFilter, Json, parse_bbox
+from frontlines.serve.queries import Catalog, EventFilter, EventType, Json, parse_bbox
 from frontlines.store import Store
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
-EventType = Literal[
-    "battle",
-    "remote_violence",
-    "violence_against_civilians",
-    "protest",
-    "riot",
-    "strategic_development",
-]
 
 
 class Page(BaseModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from frontlines.errors import UsageError
 from frontlines.models import Cluster, Document, Event
@@ -21,14 +21,15 @@ from frontlines.store import Store
 
 Json = dict[str, Any]
 
-EVENT_TYPES = (
+EventType = Literal[
     "battle",
     "remote_violence",
     "violence_against_civilians",
     "protest",
     "riot",
     "strategic_development",
-)
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 SNIPPET = 80
 """Characters of context either side of a search hit."""
 
