@@ -24,7 +24,8 @@ from frontlines.pipeline import Resources
 def eval_geoparse_cli(corpus: str, limit: int | None, index: str | None, as_json: bool) -> None:
     """Toponym recognition P/R/F1 (exact and overlapping spans) and resolution (accuracy
     within 161 km, mean and median error, AUC) on a GeoWebNews, LGL or GeoVirus file,
-    for frontlines and for a spaCy NER + most-populous-candidate baseline."""
+    for frontlines and for a spaCy NER + most-populous-candidate baseline; then resolution
+    alone, given the gold place names, for both."""
     articles = read_corpus(corpus)[:limit]
     res = Resources()
     if index:

@@ -11,6 +11,13 @@ Pilehvar and Collier, "A Pragmatic Guide to Geoparsing Evaluation", 2019):
 
 A baseline runs in the same pass over the same parse: spaCy's GPE/LOC/FAC entities,
 each resolved to the most populous gazetteer candidate.
+
+Resolution is also scored given the gold place names, the way systems that only resolve
+report it (Mordecai 3's published table): every gold toponym with coordinates gets the
+place the linker chose for the span that overlaps it, or, where the linker found no such
+span, the place ``Linker.resolve`` picks for the gold name with the countries the text
+names; the baseline takes the name's most populous candidate. A name with no candidate
+counts as the largest possible error.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from frontlines.models import Document, Mention, Segment, content_id
 if TYPE_CHECKING:
     from frontlines.annotate import Annotated
     from frontlines.gazetteer import Gazetteer
+    from frontlines.link import Linker
     from frontlines.pipeline import Resources
 
 ACCURACY_KM = 161.0
@@ -46,6 +54,10 @@ GEOWEBNEWS_TOPONYMS = frozenset(
 """GeoWebNews types that name a place. Demonyms, languages, non-toponyms and the long
 ``*_Expression`` spans (a phrase around a toponym) are not toponyms to recognize."""
 BASELINE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+RECOGNITION_FIGURES = (
+    "predicted", "gold", "precision_exact", "recall_exact", "f1_exact",
+    "precision_overlap", "recall_overlap", "f1_overlap",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,14 +94,16 @@ class Scores:
     overlap_tp_gold: int = 0
     errors_km: list[float] = field(default_factory=list)
     gold_with_coords: int = 0
+    recognizes: bool = True
+    """False for resolution given the gold names: no recognition figures then."""
 
     def figures(self) -> dict[str, float | int | None]:
+        if not self.recognizes:
+            return {key: None for key in RECOGNITION_FIGURES} | self.resolution()
         p_exact = ratio(self.exact_tp, self.predicted)
         r_exact = ratio(self.exact_tp, self.gold)
         p_over = ratio(self.overlap_tp_pred, self.predicted)
         r_over = ratio(self.overlap_tp_gold, self.gold)
-        errors = self.errors_km
-        within = sum(1 for e in errors if e <= ACCURACY_KM)
         return {
             "predicted": self.predicted,
             "gold": self.gold,
@@ -99,6 +113,12 @@ class Scores:
             "precision_overlap": p_over,
             "recall_overlap": r_over,
             "f1_overlap": f1(p_over, r_over),
+        } | self.resolution()
+
+    def resolution(self) -> dict[str, float | int | None]:
+        errors = self.errors_km
+        within = sum(1 for e in errors if e <= ACCURACY_KM)
+        return {
             "resolved": len(errors),
             "gold_with_coords": self.gold_with_coords,
             "accuracy_161km": ratio(within, len(errors)),
@@ -106,6 +126,7 @@ class Scores:
             "mean_error_km": round(statistics.fmean(errors), 1) if errors else None,
             "median_error_km": round(statistics.median(errors), 1) if errors else None,
             "auc": auc(errors),
+            "no_place": sum(1 for e in errors if e >= MAX_ERROR_KM),
         }
 
 
@@ -246,19 +267,55 @@ def evaluate_corpus(
     (the gazetteer of ``resources`` decides which GeoNames index is used)."""
     from frontlines.annotate import annotate
 
-    systems = {"frontlines": Scores(), "baseline_spacy_population": Scores()}
+    gazetteer, linker = resources.gazetteer, resources.linker
+    systems = {
+        "frontlines": Scores(),
+        "baseline_spacy_population": Scores(),
+        "frontlines_given_gold_names": Scores(recognizes=False),
+        "population_given_gold_names": Scores(recognizes=False),
+    }
     documents = [as_document(a) for a in articles]
     annotated = annotate(documents, resources.nlp, batch_size=batch_size)
-    for article, linked in zip(articles, resources.linker.link(annotated), strict=True):
+    for article, linked in zip(articles, linker.link(annotated), strict=True):
         ours = [
-            Prediction(m.start, m.end, place_point(resources.gazetteer, m.ref))
+            Prediction(m.start, m.end, place_point(gazetteer, m.ref))
             for m in linked.mentions
             if is_toponym(m, article.modifiers)
         ]
-        base = list(baseline(linked.annotated, resources.gazetteer))
+        base = list(baseline(linked.annotated, gazetteer))
         score(systems["frontlines"], article, ours)
         score(systems["baseline_spacy_population"], article, base)
+        countries = linker.mentioned_countries(linked.annotated)
+        for gold in article.toponyms:
+            if gold.point is None:
+                continue
+            match = best_overlap(gold, [p for p in ours if p.point is not None])
+            point = match.point if match else name_point(linker, gold.name, countries)
+            add_error(systems["frontlines_given_gold_names"], gold.point, point)
+            add_error(systems["population_given_gold_names"], gold.point,
+                      most_populous(gazetteer, gold.name))  # fmt: skip
     return {name: scores.figures() for name, scores in systems.items()}
+
+
+def add_error(
+    scores: Scores, gold: tuple[float, float], predicted: tuple[float, float] | None
+) -> None:
+    scores.gold_with_coords += 1
+    scores.errors_km.append(distance_km(gold, predicted) if predicted else MAX_ERROR_KM)
+
+
+def name_point(linker: Linker, name: str, countries: set[str]) -> tuple[float, float] | None:
+    """Where the linker puts a place name out of its sentence: its best candidate given the
+    countries the text names, or the country of a nationality word."""
+    found = linker.resolve(name, countries)
+    place = found[0] if found else linker.gazetteer.demonym(name)
+    return (place.lat, place.lon) if place is not None else None
+
+
+def most_populous(gazetteer: Gazetteer, name: str) -> tuple[float, float] | None:
+    name = name[4:] if name.lower().startswith("the ") else name
+    best = max(gazetteer.lookup(name), key=lambda p: p.population, default=None)
+    return (best.lat, best.lon) if best is not None else None
 
 
 def is_toponym(mention: Mention, modifiers: bool = True) -> bool:
@@ -282,10 +339,7 @@ def baseline(annotated: Annotated, gazetteer: Gazetteer) -> Iterator[Prediction]
         for ent in part.doc.ents:
             if ent.label_ not in BASELINE_LABELS:
                 continue
-            name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            candidates = gazetteer.lookup(name)
-            best = max(candidates, key=lambda p: p.population, default=None)
-            point = (best.lat, best.lon) if best is not None else None
+            point = most_populous(gazetteer, ent.text)
             yield Prediction(part.offset + ent.start_char, part.offset + ent.end_char, point)
 
 
