@@ -144,10 +144,10 @@ def bench(
     try:
         for _ in range(repeat):
             with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
-                start, cpu = time.perf_counter(), cpu_seconds(pool)
+                start, cpu = time.perf_counter(), cpu_seconds()
                 ingest_raw(read_paths([source]), store, res, workers=workers, pool=pool)
                 pipeline_times.append(time.perf_counter() - start)
-                pipeline_cpu.append(cpu_seconds(pool) - cpu)
+                pipeline_cpu.append(cpu_seconds() - cpu)
     finally:
         if pool is not None:
             pool.shutdown(wait=True)
@@ -205,15 +205,29 @@ def stage_times(source: str | Path, res: Resources) -> dict[str, float]:
     return times
 
 
-def cpu_seconds(pool: Any = None) -> float:
-    """User + system CPU time of this process, of its finished workers and of the live
-    workers of ``pool`` (read from /proc; 0 where there is none)."""
+def cpu_seconds() -> float:
+    """User + system CPU time of this process, of its finished children and of its live
+    children such as pool workers (read from /proc; 0 where there is none)."""
     own, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    live = sum(process_cpu_seconds(pid) for pid in getattr(pool, "_processes", None) or ())
+    live = sum(process_cpu_seconds(pid) for pid in child_pids())
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime + live
+
+
+def child_pids() -> list[int]:
+    """The running children of this process (Linux /proc; none elsewhere)."""
+    me = os.getpid()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) == me:
+            found.append(int(entry.name))
+    return found
 
 
 def process_cpu_seconds(pid: int) -> float:

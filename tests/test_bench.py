@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 
 from frontlines.annotate import LemmaCache, RuleMatches, load_nlp, stretches
-from frontlines.bench import bench, cpu_seconds, generated, read_inputs
+from frontlines.bench import bench, child_pids, cpu_seconds, generated, read_inputs
 from frontlines.cli import cli
 from frontlines.models import Document
 from frontlines.pipeline import Resources, ingest_raw, segment_all, worker_pool
@@ -129,10 +130,12 @@ def test_warm_worker_pool_gives_what_one_process_gives(res: Resources, tmp_path:
     try:
         for run in range(2):  # the second run reuses the workers the first one started
             with Store(tmp_path / f"pool{run}.db") as store:
-                before = cpu_seconds(pool)
+                before = cpu_seconds()
                 report = ingest_raw(iter(items), store, res, workers=2, pool=pool, fuse_after=False)
                 got = list(store.events())
             assert report.stored == 12 and len(expected) >= 12 and got == expected
-            assert cpu_seconds(pool) > before  # the live workers' CPU time is counted
+            assert cpu_seconds() > before
+        # the live workers are found as children, so their CPU time is counted
+        assert pool.submit(os.getpid).result() in child_pids()
     finally:
         pool.shutdown()
