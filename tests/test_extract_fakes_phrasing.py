@@ -57,6 +57,9 @@ def toll(res: Resources, text: str) -> int | None:
         ("More than 60 Kurdish and Turkish troops have been killed in 48 hours.", 60),
         # the same number for two listed groups is still two counts
         ("The blast killed 5 soldiers and 5 civilians.", 10),
+        # state media count the dead as martyrs, with no killing verb
+        ("A car bomb went off outside a bakery in the town, leaving 6 martyrs.", 6),
+        ("Mortar rounds on the old quarter left three martyrs and ten wounded.", 3),
     ],
 )
 def test_fatality_phrasing(res: Resources, text: str, expected: int | None) -> None:
