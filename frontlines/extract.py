@@ -316,7 +316,7 @@ def one_happening(ctx: Context, event: Event, later: Event) -> bool:
         return False  # "aircraft struck targets" is not the suicide bombing told next
     if not sides_agree(ctx, event.actor1, later.actor1, event.date_start):
         return False  # the army and the air force of one state are one side
-    if event.place and later.place and event.place.admin1 != later.place.admin1:
+    if event.place and later.place and not same_area(event.place, later.place):
         return False
     if not (event.date_start and event.date_end and later.date_start and later.date_end):
         return True
@@ -328,6 +328,14 @@ def one_happening(ctx: Context, event: Event, later: Event) -> bool:
     start, end = date.fromisoformat(event.date_start), date.fromisoformat(event.date_end)
     return bool(start - slack <= date.fromisoformat(later.date_end)
                 and date.fromisoformat(later.date_start) <= end + slack)  # fmt: skip
+
+
+def same_area(a: EventPlace, b: EventPlace) -> bool:
+    """Whether two places can hold one happening: one governorate, or, where one of them is
+    known only as a country ("in Syria"), one country."""
+    if a.admin1 and b.admin1:
+        return a.admin1 == b.admin1
+    return a.country == b.country
 
 
 AIR_KINDS = frozenset({"state_force", "government"})
@@ -1789,11 +1797,22 @@ def certainty_of(lex: Lexicon, sent: Any, tok: Any) -> tuple[Certainty, str | No
         return "unconfirmed", attributed
     for node in governors:
         kids = [c.lower_ for c in node.children if c.dep_ == "aux"]
+        if ranks_it(node):
+            continue  # "the strikes may be the deadliest": the ranking is hedged, not the strikes
         if any(k in lex.possible for k in kids) or node.lemma_ in lex.possible:
             return "possible", attributed
     if attributed:
         return "reported", attributed
     return "asserted", None
+
+
+def ranks_it(node: Any) -> bool:
+    """A copula whose attribute is a superlative ("may be the deadliest attack on a school",
+    "could be the largest"): a modal on it weighs the record, not whether it happened."""
+    if node.lemma_ != "be":
+        return False
+    attrs = [c for c in node.children if c.dep_ in ("attr", "acomp")]
+    return any(t.tag_ == "JJS" or t.lower_ == "most" for a in attrs for t in a.subtree)
 
 
 def governing(tok: Any) -> list[Any]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from conftest import parse
 
-from frontlines.extract import default_lexicon, fatality_count
+from frontlines.extract import default_lexicon, fatality_count, same_area
+from frontlines.models import EventPlace
 from frontlines.pipeline import Resources
 
 
@@ -125,3 +126,25 @@ def test_chemical_means_type_the_strike(res: Resources) -> None:
     events = parse(res, "The United States fired 59 cruise missiles at the Shayrat air base "
                         "on Friday in retaliation for a chemical weapons attack.")  # fmt: skip
     assert "chemical_weapon" not in {e.sub_type for e in events}
+
+
+def test_a_hedged_record_is_no_hedged_strike(res: Resources) -> None:
+    for text in (
+        "Air strikes that hit a school in the town of Kafr Nabl in Idlib province on Tuesday "
+        "may be the deadliest attack on a school this year.",
+        "Air strikes on a school in Kafr Nabl in Idlib province on Tuesday could be the worst "
+        "of the war.",
+    ):
+        (strike,) = [e for e in parse(res, text) if e.sub_type == "air_drone_strike"]
+        assert strike.certainty == "asserted"  # the modal weighs the record, not the strikes
+    events = parse(res, "Air strikes may hit Kafr Nabl again on Tuesday.")
+    assert {e.certainty for e in events if e.type == "remote_violence"} == {"possible"}
+
+
+def test_a_country_wide_place_does_not_split_one_happening() -> None:
+    syria = EventPlace("sy", "Syria", 35.0, 38.0, 3, "SY", None)
+    idlib = EventPlace("id", "Idlib", 35.93, 36.63, 2, "SY", "Idlib")
+    aleppo = EventPlace("al", "Aleppo", 36.2, 37.16, 2, "SY", "Aleppo")
+    mosul = EventPlace("mo", "Mosul", 36.34, 43.13, 1, "IQ", "Nineveh")
+    assert same_area(syria, idlib) and same_area(idlib, idlib)
+    assert not same_area(idlib, aleppo) and not same_area(syria, mosul)
