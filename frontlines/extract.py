@@ -1216,7 +1216,7 @@ def event_place(
     actors = [m for m in in_sent if m.kind == "actor"]
     lead = sentence_dateline_end(part, sent)
     places = [m for m in in_sent if is_where(m) and m.start >= lead
-              and not in_a_name(ctx, part, m) and not any(
+              and not in_a_name(ctx, part, m) and not across_border(part, m) and not any(
         a.start <= m.start < a.end for a in actors)]  # fmt: skip  # "US-led", "Syrian army"
     attached = [m for m in places if attached_to(part, tok, m)]
     if all(is_country(ctx, m) for m in attached):
@@ -1273,6 +1273,21 @@ def in_a_name(ctx: Context, part: Part, mention: Mention) -> bool:
         return False
     root = span.root
     return root.dep_ == "compound" and root.head.lemma_.lower() in TITLE_HEADS
+
+
+BORDERS = frozenset({"border", "frontier", "boundary"})
+
+
+def across_border(part: Part, mention: Mention) -> bool:
+    """The country over a border ("on the Syrian side of the border with Iraq", "a camp near
+    the frontier with Jordan") is where the event did not happen."""
+    span = part.doc.char_span(mention.start - part.offset, mention.end - part.offset,
+                              alignment_mode="expand")  # fmt: skip
+    if span is None:
+        return False
+    root = span.root
+    return bool(root.dep_ == "pobj" and root.head.lower_ == "with"
+                and root.head.head.lemma_.lower() in BORDERS)  # fmt: skip
 
 
 def sentence_dateline_end(part: Part, sent: Any) -> int:

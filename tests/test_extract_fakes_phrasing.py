@@ -148,3 +148,11 @@ def test_a_country_wide_place_does_not_split_one_happening() -> None:
     mosul = EventPlace("mo", "Mosul", 36.34, 43.13, 1, "IQ", "Nineveh")
     assert same_area(syria, idlib) and same_area(idlib, idlib)
     assert not same_area(idlib, aleppo) and not same_area(syria, mosul)
+
+
+def test_the_country_over_the_border_is_not_where_it_happened(res: Resources) -> None:
+    events = parse(res, "Gunmen stormed a camp for displaced families on the Syrian side of "
+                        "the border with Iraq on Tuesday, killing 11 people.")  # fmt: skip
+    assert all(e.place is None or e.place.country != "IQ" for e in events)
+    events = parse(res, "Militants shelled Abu Kamal, on the border with Iraq, on Monday.")
+    assert [e.place.name for e in events if e.place] == ["Abu Kamal"]
