@@ -1546,6 +1546,14 @@ _KILLED_COUNT = re.compile(
     rf"(?:killed|dead|died)\b",
     re.I,
 )
+_HURT_AFTER = re.compile(r"\s+(?:others?\s+|people\s+)?(?:injured|wounded|hurt)\b", re.I)
+"""After a count: the count is of the wounded ("4 killed over 43 injured")."""
+WIDGET_WORDS = frozenset({"url", "views", "view", "shares", "share", "tweet", "tweets",
+                          "comments", "comment", "likes", "reads", "print"})  # fmt: skip
+"""Page widgets whose counters run into scraped copy ("Get short URL 0 612", "Print Tweet
+Views 1430")."""
+_WIDGET_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(WIDGET_WORDS))})\s+(?:\d+\s+)*$", re.I)
+"""Before a count: a widget and its counters ("Get short URL 0 612 ")."""
 REPEAT_TOKENS = 12
 NOT_COUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
 PART_WORDS = frozenset({"including", "among", "includes", "include"})
@@ -1573,7 +1581,7 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
                 continue
             if is_year(tok, value) or bare_year(tok, value, lex) or date_part(tok):
                 continue  # "July 20 2016 Dozens killed", "Tue Mar 22 2016 4 killed"
-            if told_as_wounded(tok):  # "5 persons killed 23 others injured"
+            if told_as_wounded(tok) or widget_count(tok):  # "5 killed 23 others injured"
                 continue
             noun = head if head.pos_ in ("NOUN", "PROPN") else tok
             victim = any(n.lemma_.lower() in lex.victims or n.lower_ in lex.victims for n in
@@ -1592,7 +1600,9 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
         running = [v for v, i, _ in seen if raised_to(sent.doc[i])]
         return (max(running) if running else max(totals)), None
     stated = next((m for m in (*_COUNT_KILLED.finditer(text), *_KILLED_COUNT.finditer(text))
-                   if not _YEAR.fullmatch(m.group("n"))), None)  # fmt: skip
+                   if not _YEAR.fullmatch(m.group("n"))
+                   and not _HURT_AFTER.match(text, m.end("n"))
+                   and not _WIDGET_BEFORE.search(text, 0, m.start("n"))), None)  # fmt: skip
     value = number_value(stated.group("n")) if stated else None
     if value is not None and value <= 100_000:  # a headline the parser could not follow
         return value, None
@@ -1603,6 +1613,17 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
     if vague:
         return None, f"fatalities given only as '{vague.group(0).strip()}'"
     return None, None
+
+
+def widget_count(tok: Any) -> bool:
+    """A number that counts a page widget's clicks, not the dead: right after "URL",
+    "Views" or "Tweet", or after another such number ("Get short URL 0 612")."""
+    if not tok.text.replace(",", "").isdigit():
+        return False  # "URL 3 Two soldiers were killed": a number word opens the copy
+    node = tok.i - 1
+    while node >= 0 and tok.doc[node].text.isdigit():
+        node -= 1
+    return node >= 0 and tok.doc[node].lower_ in WIDGET_WORDS
 
 
 def is_year(tok: Any, value: int) -> bool:

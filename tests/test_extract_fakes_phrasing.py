@@ -61,6 +61,15 @@ def toll(res: Resources, text: str) -> int | None:
         # state media count the dead as martyrs, with no killing verb
         ("A car bomb went off outside a bakery in the town, leaving 6 martyrs.", 6),
         ("Mortar rounds on the old quarter left three martyrs and ten wounded.", 3),
+        # share and view counters of the page are no counts of the dead
+        (
+            "21.03.2017Get short URL 0 418 A woman and a boy were killed after gunmen shelled a "
+            "market in the capital.",
+            2,
+        ),
+        ("Print Tweet Views 2210 Related At least 12 soldiers were killed in the ambush.", 12),
+        # the count after "over" is of the wounded
+        ("3 Killed over 27 Injured in Mortar Fire on Hama.", 3),
     ],
 )
 def test_fatality_phrasing(res: Resources, text: str, expected: int | None) -> None:
