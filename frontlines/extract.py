@@ -220,9 +220,10 @@ def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
     the doer a sentence or two later ('Warplanes pounded Idlib on Tuesday. The raids killed
     22 people, a monitor said'): a violent lead event without them takes the first toll and
     doer told in the next two sentences for a happening it can be (``one_happening``). A
-    capture is not the killing told after it, and a running total ('since 2014') is no one
-    event's toll. The sentence whose toll was taken tells the same happening: it is folded
-    into the lead event (``fold_toll``) so that one death toll is not counted twice. A
+    capture is not the killing told after it (only a retelling of the capture gives it a
+    toll), and a running total ('since 2014') is no one event's toll. The sentence whose
+    toll was taken tells the same happening: it is folded into the lead event
+    (``fold_toll``) so that one death toll is not counted twice. A
     headline only takes the toll: the body sentence stays, and the headline is dropped as
     retold (``drop_repeated_headline``)."""
     out = list(events)
@@ -231,7 +232,6 @@ def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
         if i in folded or event.type not in VIOLENT_TYPES or (
             None not in (event.fatalities, event.actor1)
             or event.certainty in ("possible", "denied") or event.evidence.start >= lead
-            or event.sub_type in TERRITORY
         ):  # fmt: skip
             continue
         starts: set[int] = set()
@@ -245,6 +245,8 @@ def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
                 break
             if event.sub_type in GENERIC and len(starts) > 1 and later.sub_type != event.sub_type:
                 continue  # "attacks on towns" takes the very next sentence's toll, or its kind's
+            if event.sub_type in TERRITORY and later.sub_type != event.sub_type:
+                continue  # a capture takes no killing's toll, only its own retelling's
             if not one_happening(ctx, event, later):
                 continue
             current = out[i]

@@ -165,3 +165,16 @@ def test_the_country_over_the_border_is_not_where_it_happened(res: Resources) ->
     assert all(e.place is None or e.place.country != "IQ" for e in events)
     events = parse(res, "Militants shelled Abu Kamal, on the border with Iraq, on Monday.")
     assert [e.place.name for e in events if e.place] == ["Abu Kamal"]
+
+
+def test_a_capture_takes_the_toll_of_its_own_retelling_only(res: Resources) -> None:
+    events = parse(res, "Islamic State militants recaptured the Shaer gas field east of Homs on "
+                        "Tuesday, a monitor said. The jihadists seized the field after a battle "
+                        "in which they killed 30 soldiers, the monitor added.")  # fmt: skip
+    (capture,) = [e for e in events if e.type == "battle"]
+    assert (capture.sub_type, capture.fatalities) == ("non_state_actor_overtakes_territory", 30)
+    events = parse(res, "Government forces retook the town of Maskanah on Monday, state media "
+                        "said. Air strikes on nearby villages killed 12 civilians, activists "
+                        "said.")  # fmt: skip
+    (capture,) = [e for e in events if e.sub_type == "government_regains_territory"]
+    assert capture.fatalities is None  # the strikes' dead are not the capture's
