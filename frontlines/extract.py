@@ -1606,10 +1606,10 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
                    and not _HURT_AFTER.match(text, m.end("n"))
                    and not _WIDGET_BEFORE.search(text, 0, m.start("n"))), None)  # fmt: skip
     value = number_value(stated.group("n")) if stated else None
+    singles = sum(1 for tok in sent if one_victim(tok))  # "a man and a girl were killed"
     if value is not None and value <= 100_000:  # a headline the parser could not follow
-        return value, None
-    singles = sum(1 for tok in sent if one_victim(tok))
-    if singles:  # "a man and a girl were killed"
+        return max(value, singles), None  # "one mother and her child died": two
+    if singles:
         return singles, None
     vague = _VAGUE.search(text)
     if vague:
@@ -1767,16 +1767,24 @@ def part_of_total(tok: Any) -> int:
 
 SINGLE_VICTIMS = frozenset(
     """child woman man girl boy civilian soldier person fighter policeman officer commander
-    journalist activist worker doctor nurse medic teenager baby infant""".split()
+    journalist activist worker doctor nurse medic teenager baby infant mother father son
+    daughter brother sister wife husband""".split()
 )
+ONE = frozenset({"a", "an", "one", "her", "his", "their"})
+"""Words that make a single victim of a noun: 'a woman', 'one mother and her child'."""
 
 
 def one_victim(tok: Any) -> bool:
-    """'a farmer was killed', 'killing a boy', 'a girl child and a man were killed': one
-    person named with 'a' who is the killing's own subject or object (or listed with it)."""
+    """'a farmer was killed', 'killing a boy', 'a girl child and a man were killed', 'one
+    mother and her child died': one person named with 'a', 'one' or a possessive, or bare
+    but listed with such a one ('a woman and child'), who is the killing's own subject or
+    object (or listed with it)."""
     if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in SINGLE_VICTIMS:
         return False
-    if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+    named = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss", "nummod")]
+    if not any(word in ONE for word in named) and (
+        named or tok.dep_ != "conj" or not one_victim(tok.head)
+    ):  # fmt: skip
         return False
     node = tok.head if tok.dep_ in ("conj", "compound") else tok
     if node.dep_ == "conj" and node.head.dep_ in ("nsubjpass", "nsubj", "dobj"):

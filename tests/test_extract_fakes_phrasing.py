@@ -70,6 +70,9 @@ def toll(res: Resources, text: str) -> int | None:
         ("Print Tweet Views 2210 Related At least 12 soldiers were killed in the ambush.", 12),
         # the count after "over" is of the wounded
         ("3 Killed over 27 Injured in Mortar Fire on Hama.", 3),
+        # single victims named with "one", a possessive, or bare beside one named with "a"
+        ("One father and his daughter have died after a shell hit their house in the town.", 2),
+        ("A man and boy were killed when gunmen fired on their car near the checkpoint.", 2),
     ],
 )
 def test_fatality_phrasing(res: Resources, text: str, expected: int | None) -> None:
