@@ -602,9 +602,18 @@ class Linker:
         return out
 
     def inside_city(self, doc: Any, s: int, e: int, place: Place, countries: set[str]) -> bool:
-        """False for a quarter named before "neighbourhood/district of (the city of) CITY"
-        that the gazetteer does not know inside that city (it found a namesake elsewhere)."""
-        if e + 2 >= len(doc) or doc[e].lower_ not in QUARTER_WORDS or doc[e + 1].lower_ != "of":
+        """False for a quarter named before "neighbourhood/district of/in (the city of) CITY",
+        or a town named before "in CITY", that the gazetteer does not know inside that city's
+        governorate (it found a namesake elsewhere: "al-Midan in Aleppo city" is no town in
+        Raqqa)."""
+        k = listed_end(doc, e)  # "al-Midan and al-Jamiliyeh in Aleppo"
+        if k + 1 < len(doc) and doc[k].lower_ == "in" and place.country in THEATRE_COUNTRIES and (
+            place.feature in TOWNS
+        ):  # fmt: skip  # a river or a province may run through another governorate
+            return self.within(doc, k + 1, place)
+        if e + 2 >= len(doc) or doc[e].lower_ not in QUARTER_WORDS or (
+            doc[e + 1].lower_ not in ("of", "in")
+        ):  # fmt: skip
             return True
         i = e + 2
         while i < min(e + 8, len(doc)) and not doc[i].is_punct:
@@ -621,6 +630,23 @@ class Linker:
                 return place.country == city[0].country and place.admin1 == city[0].admin1
             i = j
         return True
+
+    def within(self, doc: Any, i: int, place: Place) -> bool:
+        """Whether a theatre place lies in the governorate of the town named at token ``i``
+        ("in Aleppo", "in the city of Aleppo"): an exact gazetteer name, never a fuzzy one
+        ("in Ramadan" is no Ramadi), and true where no such town is named there."""
+        if doc[i].lower_ == "the" and doc[i + 1 : i + 4].text.lower() == "city of":
+            i += 4
+        j = i
+        while j < len(doc) and (is_capital(doc[j]) or (j > i and doc[j].lower_ in GLUE)):
+            j += 1
+        if j == i:
+            return True
+        towns = [p for p in self.gazetteer.lookup(strip_det(doc[i:j].text))
+                 if p.country in THEATRE_COUNTRIES and p.feature in TOWNS]  # fmt: skip
+        if not towns or place.id in {t.id for t in towns}:
+            return True
+        return any(t.admin1 == place.admin1 for t in towns)
 
     def refine(
         self,
@@ -877,6 +903,20 @@ def name_runs(doc: Any) -> Iterator[tuple[int, int]]:
             j -= 1
         yield i, j
         i = j
+
+
+def listed_end(doc: Any, e: int) -> int:
+    """Where a list of names that starts before token ``e`` ends ("Midan, Sukkari and
+    al-Jamiliyeh"): ``e`` itself when no other name follows."""
+    k = e
+    while k + 1 < len(doc) and doc[k].lower_ in (",", "and"):
+        j = k + 1
+        while j < len(doc) and (is_capital(doc[j]) or doc[j].lower_ in GLUE):
+            j += 1
+        if not any(is_capital(t) for t in doc[k + 1 : j]):
+            break
+        k = j
+    return k
 
 
 def is_capital(tok: Any) -> bool:

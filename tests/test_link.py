@@ -308,3 +308,18 @@ def test_link_possessives_that_lost_their_apostrophe(res: Resources) -> None:
     assert "Russia" not in where and "Iraq" not in where and "Aleppo" in where
     assert not any(m.text.endswith("s") and m.text != "Homs" for m in result.mentions
                    if m.kind == "place")  # fmt: skip
+
+
+def test_link_a_quarter_in_a_city_is_no_namesake_elsewhere(res: Resources) -> None:
+    places = {
+        text: ref
+        for kind, text, ref in mentions(res, "Rockets fell on the districts of al-Midan and "
+                                             "al-Jamiliyeh in Aleppo city on Sunday, and shells "
+                                             "hit the Salah Eddin neighbourhood in Aleppo.")
+        if kind == "place"
+    }  # fmt: skip
+    # no Raqqa village for al-Midan, no Iraqi governorate for a quarter of Aleppo
+    assert "al-Midan" not in places and places.get("Aleppo") == "170063"
+    assert not any(ref and res.gazetteer.get(ref).admin1 != "Aleppo" for ref in places.values())
+    assert mentions(res, "Jets bombed Palmyra in Homs province.")[0] == ("place", "Palmyra",
+                                                                         "163808")  # fmt: skip
