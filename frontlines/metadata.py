@@ -495,7 +495,9 @@ def make_date(year: str, month: str, day: str) -> date:
 
 
 def infer_from_text(body: str) -> tuple[str | None, Precision]:
-    """No stated publication date: the text's latest date gives the month at best."""
+    """No stated publication date: the text's latest date gives the month at best. A bare
+    year is no publication date: a 2017 report that only recalls "the uprising in 2011"
+    was not published in 2011, so the date stays unknown."""
     days = full_dates(body)
     if days:
         latest = max(days)
@@ -504,9 +506,6 @@ def infer_from_text(body: str) -> tuple[str | None, Precision]:
     if months:
         year, month = max(months)
         return f"{year:04d}-{month:02d}", "month"
-    years = [int(y) for y in re.findall(r"\b(20[0-2]\d)\b", body)]
-    if years:
-        return f"{max(years):04d}", "year"
     return None, "unknown"
 
 

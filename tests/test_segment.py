@@ -172,6 +172,10 @@ def test_segment_metadata_infers_publication_from_text_dates_honestly() -> None:
     assert (given.published, given.published_precision) == ("2017-11-04", "day")
     bare = to_document(RawInput("n.txt", "Clashes were reported near the border.", "text"))
     assert (bare.published, bare.published_precision) == (None, "unknown")
+    # a year recalled in the copy is no publication year
+    recalled = "Shelling hit the town, which has been besieged since the uprising began in 2011."
+    old = to_document(RawInput("n.txt", recalled, "text"))
+    assert (old.published, old.published_precision) == (None, "unknown")
 
 
 def test_segment_attaches_a_name_line_to_the_comment_below_it() -> None:
