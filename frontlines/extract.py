@@ -27,7 +27,7 @@ from frontlines.annotate import Part
 from frontlines.dates import DateRange, credit_spans, parse_iso, resolve, whole_date
 from frontlines.errors import DataFileError
 from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer
-from frontlines.link import Linked, is_where, number_value
+from frontlines.link import Linked, blamed_actors, is_where, number_value
 from frontlines.metadata import MONTHS, dateline_end
 from frontlines.models import (
     Certainty,
@@ -183,11 +183,13 @@ def extract(
         seen: set[str] = set()  # event types told so far, for "the attack" further down
         for part in linked.annotated.parts:
             events.extend(narrow_place(ctx, e) for e in part_events(ctx, part, seen))
-        events = [with_opponent(ctx, e) for e in sides_by_story(events)]
         lead = second_sentence_end(linked.annotated.parts)
-        events = story_tolls(ctx, dated_by_story(ctx, events), lead)
+        blamed = blames(ctx, linked.annotated.parts)
+        events = blamed_by_story(ctx, story_doers(ctx, sides_by_story(events), lead), blamed, lead)
+        events = [with_opponent(ctx, e) for e in events]
+        events = story_tolls(ctx, dated_by_retelling(ctx, dated_by_story(ctx, events)), lead)
         events = placed_by_story(ctx, events)
-        yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events)))
+        yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events, ctx)))
 
 
 TOLL_SENTENCES = 2  # how many sentences after a lead event its toll is looked for
@@ -264,6 +266,106 @@ def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
             if None not in (current.fatalities, current.actor1):
                 break
     return [e for k, e in enumerate(out) if k not in folded]
+
+
+def story_doers(ctx: Context, events: list[Event], lead: int) -> list[Event]:
+    """The doer a violent headline or lead event lacks, from the next two sentences that
+    name one for a happening it can be ("Air raids killed 17 in a market. The strikes were
+    carried out by Russian or Syrian jets"), before any doer is guessed from the rest of
+    the story (``with_opponent``): a doer the copy tells beats the story's most named
+    fighter. Tolls are taken later (``story_tolls``)."""
+    out = list(events)
+    for i, event in enumerate(events):
+        if event.type not in VIOLENT_TYPES or event.actor1 is not None or (
+            event.certainty in ("possible", "denied") or event.evidence.start >= lead
+            or event.sub_type in TERRITORY
+        ):  # fmt: skip
+            continue
+        starts: set[int] = set()
+        for later in events[i + 1 :]:
+            if later.evidence.start == event.evidence.start:
+                continue
+            starts.add(later.evidence.start)
+            if len(starts) > TOLL_SENTENCES or (
+                later.evidence.start - event.evidence.end > TOLL_CHARS
+            ):  # fmt: skip
+                break
+            if event.sub_type in GENERIC and len(starts) > 1 and later.sub_type != event.sub_type:
+                continue
+            if later.actor1 in (None, event.actor2) or not one_happening(ctx, event, later):
+                continue
+            if kind_of(ctx.registry, later.actor1) in FIGHTING_KINDS:
+                out[i] = replace(event, actor1=later.actor1)
+                break
+    return out
+
+
+def blames(ctx: Context, parts: Sequence[Part]) -> list[tuple[str, frozenset[str]]]:
+    """Whom the body holds to blame (``link.blamed_actors``), in text order, each with the
+    kinds of violent deed its sentence tells ("blamed the rebels for the shelling": a
+    shelling; "blamed rebel groups for the failure of the truce": none)."""
+    out: list[tuple[str, frozenset[str]]] = []
+    for part in parts:
+        found = list(blamed_actors(part, ctx.mentions)) if part.kind == "body" else []
+        for sent in part.doc.sents if found else ():
+            start, end = part.offset + sent.start_char, part.offset + sent.end_char
+            here = [a for at, a in found if start <= at < end]
+            if here:
+                kinds = {t.sub_type for _, t in triggers(ctx.lexicon, sent)
+                         if t.type in VIOLENT_TYPES}  # fmt: skip
+                if any(t.lemma_.lower() in DEED_NOUNS for t in sent):
+                    kinds.add("attack")  # "blamed the government for the incident"
+                out.extend((a, frozenset(kinds)) for a in here)
+    return out
+
+
+def blamed_by_story(
+    ctx: Context, events: list[Event], blamed: list[tuple[str, frozenset[str]]], lead: int
+) -> list[Event]:
+    """A violent headline or lead event whose doer neither its sentence nor the next two
+    name ('a suspected gas attack killed 58 people') was done by whom the story first holds
+    to blame ('the opposition blamed government forces', 'the group claimed responsibility',
+    ``link.blamed_actors``): a fighting force or a state (as its forces), never its victims
+    or their allies, and not for another kind of deed (a missile strike is not the gas
+    attack 'Washington blames on Damascus' in the same story). An event the copy denies
+    keeps no doer."""
+    culprits = [(a, kinds) for a, kinds in blamed if kind_of(ctx.registry, a) in BLAMABLE]
+    if not culprits:
+        return events
+    out: list[Event] = []
+    for event in events:
+        if event.type in VIOLENT_TYPES and event.actor1 is None and (
+            event.evidence.start < lead and event.certainty != "denied"
+        ):  # fmt: skip
+            victim = event.actor2
+            culprit = next((a for a, kinds in culprits if blamed_for(kinds, event) and (
+                victim is None or not ctx.registry.related(a, victim, event.date_start))),
+                None)  # fmt: skip
+            if culprit is not None:
+                event = replace(event, actor1=armed_force(ctx.registry, culprit, event.sub_type))
+        out.append(event)
+    return out
+
+
+DEED_NOUNS = frozenset({"incident", "crime", "atrocity"})
+"""Words for a deed that name no kind of violence, as a blamed deed is often told."""
+BLOWS = frozenset({"air_drone_strike", "shelling_artillery_missile", "remote_explosive_ied",
+                   "suicide_bomb"})  # fmt: skip
+"""Remote violence other than a gas attack: "the bombing" a group claims may be any."""
+
+
+def blamed_for(kinds: frozenset[str], event: Event) -> bool:
+    """Whether a blame whose sentence tells deeds of ``kinds`` may be for ``event``: a
+    violent deed ("blamed rebels for the failure of the truce" is none), a bare attack or
+    killing, or one of the event's kind, where strikes, shelling and bombs are one kind
+    and a gas attack another, which may be told as the strike that delivered it ("accused
+    the jets that bombed the town of using chlorine"), but not the other way round: a
+    missile strike is not the gas attack the same story blames on someone."""
+    if event.sub_type == "chemical_weapon":
+        family = BLOWS | {"chemical_weapon"}
+    else:
+        family = BLOWS if event.sub_type in BLOWS else frozenset({event.sub_type})
+    return bool(kinds & (family | GENERIC))
 
 
 def sides_agree(ctx: Context, a: str | None, b: str | None, day: str | None) -> bool:
@@ -345,6 +447,7 @@ AIR_KINDS = frozenset({"state_force", "government"})
 FIGHTING_KINDS = frozenset(
     {"terrorist_group", "state_force", "militia", "rebel_group", "coalition", "private_military"}
 )
+BLAMABLE = FIGHTING_KINDS | {"government"}
 
 
 def with_opponent(ctx: Context, event: Event) -> Event:
@@ -437,6 +540,93 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
     return out
 
 
+def dated_by_retelling(ctx: Context, events: list[Event]) -> list[Event]:
+    """A headline or lead that names a toll without the day of the deed ("a gas attack
+    that killed 300 people, a rights group said on Tuesday") is dated by the news day or
+    the day of the saying; when a later sentence retells that toll with a day of its own
+    ("The attack on May 3 killed 300 people", ``retold_toll``), the happening is that
+    day's."""
+    out = list(events)
+    for i, event in enumerate(events):
+        if event.time_precision != "day" or (event.fatalities or 0) < 2 or deed_dates(ctx, event):
+            continue
+        for later in events[i + 1 :]:
+            if (later.time_precision == "day" and str(later.date_end) < str(event.date_start)
+                    and deed_dates(ctx, later) and retold_toll(ctx, later, event)):  # fmt: skip
+                for k in [*range(i), i]:  # the lead, and a headline's undated telling of it
+                    if k == i or undated_telling(ctx, out[k], event):
+                        out[k] = replace(out[k], date_start=later.date_start,
+                                         date_end=later.date_end)  # fmt: skip
+                break
+    return dated_by_sentence_before(ctx, out)
+
+
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|this|that) (?:attacks?|strikes?|raids?|bombings?|shelling|massacres?|assault|"
+    r"blasts?|explosions?|crime)\b",
+    re.I,
+)
+
+
+def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
+    """A violent sentence with no date that refers back to a deed ("Toxic gas was used in
+    the attack, which killed 100") is dated by the sentence before it when that sentence
+    names the deed's day and told no event of its own ("... the crime committed in the
+    town at dawn today")."""
+    if ctx.published is None:
+        return events
+    week = ((ctx.published - timedelta(days=6)).isoformat(), ctx.published.isoformat())
+    text = ctx.document.text
+    out = list(events)
+    for i, event in enumerate(events):
+        if (event.type not in VIOLENT_TYPES or (event.date_start, event.date_end) != week
+                or not _BACK_REFERENCE.search(event.evidence.text)):  # fmt: skip
+            continue
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, max(0, event.evidence.start - 1))]
+        start = ends[-2] if len(ends) > 1 else 0
+        if not ends or any(start <= e.evidence.start < event.evidence.start for e in events):
+            continue
+        span = Evidence(start, event.evidence.start, text[start : event.evidence.start])
+        days = [ctx.date_of(m) for m in deed_dates(ctx, replace(event, evidence=span))]
+        found = next((d for d in days if d is not None), None)
+        if found is not None and found.precision == "day" and week[0] <= found.start.isoformat():
+            out[i] = replace(event, date_start=found.start.isoformat(),
+                             date_end=found.end.isoformat(), time_precision="day")  # fmt: skip
+    return out
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s|$)")
+
+
+def undated_telling(ctx: Context, head: Event, event: Event) -> bool:
+    """Whether an earlier event with no day of its own ("blames army for gas attack") may
+    tell ``event``: the same sub-type, no other toll, and sides that agree."""
+    return (
+        head.sub_type == event.sub_type
+        and head.fatalities in (None, event.fatalities)
+        and head.time_precision == "day"
+        and not deed_dates(ctx, head)
+        and sides_agree(ctx, head.actor1, event.actor1, head.date_start)
+    )
+
+
+_SAID_ON = re.compile(r"\b(?:said|says|told\s+\S+|reported|announced|added|stated|confirmed)"
+                      r"\s+(?:on\s+|late\s+|early\s+)?$", re.I)  # fmt: skip
+
+
+def deed_dates(ctx: Context, event: Event) -> list[Mention]:
+    """The date mentions of an event's sentence that may date the deed: not a dateline or
+    a credit of the copy, nor the day of a saying ("said on Tuesday")."""
+    opening = dateline_end(ctx.document.text)
+    text = ctx.document.text
+    return [
+        m for m in ctx.mentions_between(event.evidence.start, event.evidence.end)
+        if m.kind == "date" and m.start >= opening
+        and not any(a <= m.start < b for a, b in ctx.credits)
+        and not _SAID_ON.search(text[max(0, m.start - 40) : m.start])
+    ]  # fmt: skip
+
+
 def retold_toll(ctx: Context, dated: Event, event: Event) -> bool:
     """Whether an undated violent event retells the toll of a dated one: the same count of
     the dead, and more than the count alike: one kind of violence (an air strike and the
@@ -497,6 +687,7 @@ def part_events(ctx: Context, part: Part, seen: set[str] | None = None) -> Itera
         found = [(t, g) for t, g in found if dated or g.type not in seen or not anaphoric(t)]
         if told and told_again and not found:
             told[-1] = toll_told_again(ctx.lexicon, sent, told[-1], told_again)
+            told[-1] = doer_told_again(ctx, part, told[-1], told_again, in_sent)
         found = [(t, g) for t, g in found if not negated_frame(t)]
         for trigger_tok, trigger in found:
             event = build_event(ctx, part, sent, trigger_tok, trigger, in_sent, previous_actor,
@@ -551,6 +742,32 @@ def toll_told_again(lex: Lexicon, sent: Any, previous: Event,
         return previous
     fatalities, _ = fatality_count(lex, sent)
     return replace(previous, fatalities=fatalities) if fatalities else previous
+
+
+def doer_told_again(
+    ctx: Context,
+    part: Part,
+    previous: Event,
+    found: list[tuple[Any, Trigger]],
+    mentions: list[Mention],
+) -> Event:
+    """'The raids were carried out by Russian jets': a sentence that only refers back to the
+    last event told gives a violent event without a doer the agent it names for the deed
+    ('by X', 'X's raids'), a fighting force or a state (as its forces)."""
+    if previous.actor1 is not None or previous.type not in VIOLENT_TYPES:
+        return previous
+    for tok, trig in found:
+        if trig.type != previous.type:
+            continue
+        verb = tok.head if tok.dep_ == "nsubjpass" else tok
+        agents = [g for c in (*verb.children, *tok.children)
+                  if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by")
+                  for g in c.subtree]  # fmt: skip
+        own = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss")]
+        doer_ = token_actor(part, mentions, [*agents, *own], holder=False)
+        if kind_of(ctx.registry, doer_) in BLAMABLE and doer_ != previous.actor2:
+            return replace(previous, actor1=armed_force(ctx.registry, doer_, previous.sub_type))
+    return previous
 
 
 def toll_of(previous: Event, event: Event) -> bool:
@@ -780,12 +997,14 @@ def anaphoric(tok: Any) -> bool:
 _CLOSERS = tuple(".!?\"'”’):;")
 
 
-def drop_repeated_headline(document: Document, events: list[Event]) -> list[Event]:
+def drop_repeated_headline(
+    document: Document, events: list[Event], ctx: Context | None = None
+) -> list[Event]:
     """A headline restated by the lead is one event: drop the headline's event when the
-    body has another event of the same type."""
+    body has another event of the same type (``retells``)."""
     heads = [e for e in events if headline(document, e)]
     rest = [e for e in events if not headline(document, e)]
-    kept = [h for h in heads if not any(retells(h, e) for e in rest)]
+    kept = [h for h in heads if not any(retells(h, e, ctx) for e in rest)]
     return [e for e in events if e in rest or e in kept]
 
 
@@ -796,13 +1015,23 @@ def headline(document: Document, event: Event) -> bool:
     return text == title or not (event.from_comment or text.endswith(_CLOSERS))
 
 
-def retells(head: Event, body: Event) -> bool:
+def retells(head: Event, body: Event, ctx: Context | None = None) -> bool:
     """A body event tells the headline's happening again: the same type, or violence by
-    the same doer ('Coalition attacks army position' over '... aircraft attacked ...')."""
-    return head.type == body.type or (
+    the same doer ('Coalition attacks army position' over '... aircraft attacked ...'),
+    unless both name days of their own that do not meet: a lead line the parser left
+    unpunctuated ("... struck the town on Wednesday") is not retold by Tuesday's strike
+    further down, nor, when only the headline names its day, by another kind of violence
+    of the same side ("... forces, backed by Russian jets, are fighting ...")."""
+    if not (head.type == body.type or (
         head.type in VIOLENT_TYPES and body.type in VIOLENT_TYPES
         and head.actor1 is not None and head.actor1 == body.actor1
-    )  # fmt: skip
+    )):  # fmt: skip
+        return False
+    if ctx is None or not deed_dates(ctx, head):
+        return True
+    if not deed_dates(ctx, body):  # a dated headline, retold without a day: only its own kind
+        return head.type == body.type
+    return str(head.date_start) <= str(body.date_end) and str(body.date_start) <= str(head.date_end)
 
 
 def attack_verb(tok: Any) -> bool:
@@ -904,6 +1133,8 @@ def build_event(
     if trig.type in VIOLENT_TYPES and kind_of(ctx.registry, actor1) == "civilians":
         # civilians are whom violence is done to: "civilians were killed in raids by X"
         swap = actor2 is not None and kind_of(ctx.registry, actor2) != "civilians"
+        if swap and holds_only(part, in_sent, actor2):
+            actor2, swap = actor1, False  # "killed in a raid on a rebel-held town": the town
         actor1, actor2 = (actor2, actor1) if swap else (None, actor2 or actor1)
         if actor1 is None:
             armed = [m for m in in_sent if kind_of(ctx.registry, m.ref) != "civilians"]
@@ -1085,6 +1316,9 @@ def roles(
              ("against", "on", "from", "targeting", "with")]  # fmt: skip
     own = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss", "nmod")]
     by = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.subtree]
+    # "a blast claimed by X", "an attack carried out by X": the agent of the participle
+    by += [g for a in tok.children if a.dep_ == "acl" and a.lemma_.lower() in DEED_VERBS
+           for c in a.children if c.dep_ == "agent" for g in c.subtree]  # fmt: skip
     # "civilians were killed in regime air strikes": the cause of a passive killing
     cause = [g for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "during")
              and c.i <= tok.i < c.right_edge.i + 1 for g in c.subtree
@@ -1124,6 +1358,16 @@ def roles(
 
 
 PRONOUNS = frozenset({"they", "it", "we", "he", "she"})
+DEED_VERBS = frozenset({"carry", "claim", "launch", "conduct", "commit", "perpetrate", "stage",
+                        "mount", "fire", "drop", "plant", "detonate", "execute"})  # fmt: skip
+"""Participles whose agent did the deed they qualify ("an attack carried out by X", "a
+blast claimed by X"), unlike "a coalition led by X" or "an area held by X"."""
+
+
+def holds_only(part: Part, mentions: list[Mention], actor: str | None) -> bool:
+    """Whether a sentence names an actor only as who holds the ground ("rebel-held")."""
+    named = [m for m in mentions if m.kind == "actor" and m.ref == actor]
+    return bool(named) and all(_HELD.match(part.doc.text, m.end - part.offset) for m in named)
 
 
 def held_by(tok: Any) -> bool:
@@ -1365,10 +1609,10 @@ def placed_by_story(ctx: Context, events: list[Event]) -> list[Event]:
 
 def may_be_told_again(ctx: Context, event: Event, later: Event) -> bool:
     """Whether a later event does not contradict ``event``: no two different doers (one
-    state's army and air force are one), and date ranges that overlap where both are
-    dated."""
-    a, b = event.actor1, later.actor1
-    if a and b and a != b and not (set(ctx.registry.lineage(a)) & set(ctx.registry.lineage(b))):
+    state's army and air force are one, and so are allies that day: "a Turkish and
+    coalition operation" goes on as "Turkish artillery hit ..."), and date ranges that
+    overlap where both are dated."""
+    if not sides_agree(ctx, event.actor1, later.actor1, event.date_start):
         return False
     if None in (event.date_start, event.date_end, later.date_start, later.date_end):
         return True
@@ -1472,7 +1716,7 @@ def event_dates(
         return None, None, "unknown"
     if ctx.document.published_precision != "day":
         return None, None, "unknown"
-    if in_lead(part, sent):
+    if in_lead(part, sent, ctx.document.title):
         # the headline and lead of a report tell the news of the day
         return (ctx.published - timedelta(days=1)).isoformat(), ctx.published.isoformat(), "day"
     # no date in the sentence: reported in the days up to publication
@@ -1517,12 +1761,20 @@ def told_on(part: Part, mention: Mention) -> bool:
     return False
 
 
-def in_lead(part: Part, sent: Any) -> bool:
-    """Whether a sentence is the headline or the first sentence of the article body."""
+def in_lead(part: Part, sent: Any, title: str | None = None) -> bool:
+    """Whether a sentence is the headline or the first sentence of the article body. A
+    title the parser cut into pieces ("Monday 02 May 2016 Group: Jets Pound Town") is one
+    headline: the sentences that end within the copy's own title count once."""
     if part.kind != "body" or part.offset > LEAD_OFFSET:
         return False
-    told = (s for s in part.doc.sents if not scrap(s))
-    return any(s.start == sent.start for s in islice(told, 2))
+    name = (title or "").strip()
+    at = part.doc.text.find(name) if name else -1
+    title_end = at + len(name) + 1 if at >= 0 and at + part.offset <= LEAD_OFFSET else -1
+    told = [s for s in part.doc.sents if not scrap(s)]
+    heads = [s for s in told if s.end_char <= title_end]  # a prefix of ``told``
+    if any(s.start == sent.start for s in heads):
+        return True
+    return any(s.start == sent.start for s in told[max(0, len(heads) - 1) :][:2])
 
 
 def scrap(sent: Any) -> bool:

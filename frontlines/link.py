@@ -262,11 +262,16 @@ class Linker:
             span = name_span_at(part.doc, tok.i)
             glued = self.glued_possessive(tok) is not None
             name = span.text[:-1] if glued else span.text
-            actor = self.registry.by_metonym.get(name)
+            actor = self.registry.metonym(name)
             if actor is None and (
                 titled or (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SAY_VERBS)
             ):
                 actor = self.government_of(name)  # "..., Iraq says", "Iraq's army"
+            if actor and tok.ent_type_ == "PERSON" and not (
+                served_or_blamed(tok) and self.registry.metonym(person_name(tok, name)) == actor
+            ):  # fmt: skip
+                continue  # a leader ("Assad") is his state only as the one forces serve or
+                # blame falls on; "Assad said", "Assad's regime", "Bassel al-Assad" are men
             if actor:
                 agents.add(tok.i)
                 taken.update(range(span.start, span.end))
@@ -313,9 +318,42 @@ class Linker:
             chosen = next((m.ref for m in reversed(before) if m.ref in candidates), None)
             if chosen is None and len(candidates) == 1:
                 chosen = candidates[0]
+            if chosen is None:
+                chosen = self.theatre_pick(candidates, self.theatre_of(context))
             if chosen:
                 taken.update(range(span.start, span.end))
                 yield make_mention(doc_id, part, span, "actor", chosen, 0.6, "coref")
+
+    def theatre_of(self, context: list[Mention]) -> str | None:
+        """The theatre country a story is told in: the one of Syria and Iraq whose places it
+        names more often (a country name counts as one of its places), None on a tie."""
+        counts = dict.fromkeys(sorted(THEATRE_COUNTRIES), 0)
+        for m in context:
+            if m.kind != "place" or not m.ref:
+                continue
+            place = self.gazetteer.get(m.ref)
+            if place is not None and place.country in counts:
+                counts[place.country] += 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        return ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+
+    def theatre_pick(self, candidates: list[str], theatre: str | None) -> str | None:
+        """Of the actors a generic phrase can name ("government forces": the Syrian army or
+        the Iraqi forces), the one of the story's theatre country; where that leaves one
+        force and its own units ("Kurdish fighters" in Syria: the SDF and the YPG within
+        it), the unit, which lies within every other. None where it stays open."""
+        if theatre is None:
+            return None
+        local = [c for c in candidates if (a := self.registry.get(c)) and a.country == theatre]
+        if not local or any(
+            (a := self.registry.get(c)) and a.country is None for c in candidates
+        ):  # fmt: skip  # a transnational group ("the militants": IS) may be meant anywhere
+            return None
+        for pick in local:
+            lineage = set(self.registry.lineage(pick))
+            if all(c in lineage for c in local):
+                return pick
+        return None
 
     def generic_at(self, doc: Any, i: int, taken: set[int]) -> tuple[Any, list[str]]:
         """The generic phrase starting at (or determined just before) token i: "the
@@ -326,6 +364,8 @@ class Linker:
             pair = generic.get(f"{tok.lower_} {doc[i + 1].lower_}")
             if pair and (i == 0 or doc[i - 1].lower_ != "the"):
                 return doc[i : i + 2], pair
+            if pair and i - 1 not in taken and not generic.get(f"the {tok.lower_}"):
+                return doc[i - 1 : i + 2], pair  # "the Kurdish forces"
         if i > 0 and doc[i - 1].lower_ == "the" and i - 1 not in taken:
             found = generic.get(f"the {tok.lower_}") or generic.get(tok.lower_)
             return doc[i - 1 : i + 1], found or []
@@ -860,6 +900,59 @@ def is_where(mention: Mention) -> bool:
     )
 
 
+BLAME_VERBS = frozenset({"blame", "accuse"})
+CULPRIT_WORDS = frozenset({"behind", "responsible", "culprit", "perpetrator"})
+
+
+def blamed_actors(part: Part, mentions: Iterable[Mention]) -> Iterator[tuple[int, str]]:
+    """Where a part holds an actor to blame for a deed, and whom: the object of "blamed X
+    (for)" and "accused X of", the one a deed is blamed on ("the attack that the West
+    blames on X"), the accused of a passive ("X was accused of"), and the subject of "X
+    was behind / responsible for" or "X claimed responsibility". A negated or denied
+    blame ("denied being behind it", "was not responsible") names no one. Yields the
+    document offset of the blaming word and the actor id, in text order."""
+    actors = [m for m in mentions if m.kind == "actor" and m.ref]
+    for tok in part.doc:
+        slot = blame_slot(tok)
+        if not slot or denied(tok):
+            continue
+        for t in slot:
+            pos = part.offset + t.idx
+            found = next((m.ref for m in actors if m.start <= pos < m.end and m.ref), None)
+            if found is not None:
+                yield part.offset + tok.idx, found
+                break
+
+
+def blame_slot(tok: Any) -> list[Any]:
+    """The tokens of the blamed party for a blaming word (see ``blamed_actors``)."""
+    lemma = tok.lemma_.lower()
+    if lemma in BLAME_VERBS and tok.pos_ == "VERB":
+        on = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "on"]
+        if lemma == "blame" and on:
+            return [g for c in on for g in c.subtree]
+        held = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        return [g for c in held for g in c.subtree]
+    head = tok.head
+    if lemma == "responsibility" and tok.dep_ == "dobj" and head.lemma_.lower() in (
+        "claim", "bear", "admit", "accept"
+    ):  # fmt: skip
+        return [g for c in head.children if c.dep_ == "nsubj" for g in c.subtree]
+    if lemma in CULPRIT_WORDS and head.lemma_.lower() == "be":
+        return [g for c in head.children if c.dep_ == "nsubj" for g in c.subtree]
+    return []
+
+
+def denied(tok: Any) -> bool:
+    """A blaming word under a negation or a denial ("denied carrying out", "not behind")."""
+    for node in (tok, *list(tok.ancestors)[:3]):
+        if any(c.dep_ == "neg" for c in node.children) or node.lemma_.lower() in (
+            "deny", "reject", "dismiss"
+        ):  # fmt: skip
+            return True
+    return False
+
+
 def quoted(text: str, at: int) -> bool:
     """True when character ``at`` lies inside a quotation: after an opening mark (“ or a
     straight " that opens) and before its closing one, within the paragraph."""
@@ -1062,6 +1155,27 @@ RELATION_NOUNS = frozenset(
 )
 
 
+def served_or_blamed(tok: Any) -> bool:
+    """The one forces serve or blame falls on: "forces loyal to X", "blamed it on X",
+    "accused X of", "X was accused of"."""
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in ("loyal", "allied"):
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "blame":
+        return True
+    return tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ("accuse", "blame")
+
+
+def person_name(tok: Any, name: str) -> str:
+    """The whole personal name a token ends, as spaCy found it ("Bassel al-Assad"), else
+    ``name``."""
+    if tok.ent_type_ == "PERSON":
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None:
+            return strip_det(ent.text)
+    return name
+
+
 def agent_role(tok: Any) -> bool:
     """The doer of a passive ("backed by Iran") or the one addressed by a statement
     ("warned Damascus", "urged Ankara")."""
@@ -1070,6 +1184,10 @@ def agent_role(tok: Any) -> bool:
         return True
     if tok.dep_ == "pobj" and head.lower_ == "between" and head.head.lemma_ in RELATION_NOUNS:
         return True  # "relations between Baghdad and Ankara"
+    if tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in ("loyal", "allied"):
+        return True  # "forces loyal to Assad": whose forces they are
+    if tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "blame":
+        return True  # "the attack the West blames on Damascus": the one held to blame
     if any(
         c.dep_ == "relcl"
         and c.lemma_.lower() not in STATIVE_VERBS

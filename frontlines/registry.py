@@ -46,6 +46,7 @@ class Registry:
     by_key: dict[str, list[str]] = field(default_factory=dict)
     by_metonym: dict[str, str] = field(default_factory=dict)
     by_generic: dict[str, list[str]] = field(default_factory=dict)
+    by_metonym_key: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         surface: dict[str, list[str]] = defaultdict(list)
@@ -60,6 +61,8 @@ class Registry:
                 add_unique(generic[noun.lower()], actor.id)
             for metonym in actor.metonyms:
                 self.by_metonym[metonym] = actor.id
+                if len(metonym) > SHORT_ALIAS:
+                    self.by_metonym_key.setdefault(key(metonym), actor.id)
         self.by_surface = dict(surface)
         self.by_key = dict(keyed)
         self.by_generic = dict(generic)
@@ -91,6 +94,15 @@ class Registry:
         if len(surface) <= SHORT_ALIAS:
             return []
         return self.by_key.get(key(surface), [])
+
+    def metonym(self, name: str) -> str | None:
+        """The actor a place or person stands for as a metonym ("Damascus said", "Assad's
+        troops"): exact form first, then, for names longer than a short alias, by
+        normalized key ("Bashar al Assad" as "Bashar al-Assad")."""
+        found = self.by_metonym.get(name)
+        if found is None and len(name) > SHORT_ALIAS:
+            found = self.by_metonym_key.get(key(name))
+        return found
 
     def lineage(self, actor_id: str) -> Iterator[str]:
         """The actor and its parents up the chain (Tiger Forces, SAA, Syrian government)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from conftest import parse
@@ -140,3 +141,70 @@ def test_the_day_of_a_saying_gives_way_to_the_day_of_the_deed(res: Resources) ->
     only = "Regime helicopters killed four civilians in Kafr Zita, activists said on Thursday."
     (said,) = parse(res, only, "2016-08-05")
     assert (said.date_start, said.date_end) == ("2016-08-04", "2016-08-04")
+
+
+def titled(res: Resources, text: str, published: str, title: str) -> list:  # type: ignore[type-arg]
+    """The events of an article whose copy opens with its title, as web copy does."""
+    from conftest import article
+
+    from frontlines.pipeline import process
+
+    doc = replace(article(text, published), title=title)
+    return list(next(process([doc], res)).events)
+
+
+def test_a_dated_headline_is_not_retold_by_another_days_strike(res: Resources) -> None:
+    title = "Warplanes pound Saraqib market on Wednesday killing 12"
+    text = (f"{title}\nThe town council said the raid levelled a row of shops. On Monday a "
+            "drone strike on a car near Binnish killed two men, a monitor said.")  # fmt: skip
+    events = titled(res, text, "2016-06-09", title)
+    # Monday's drone strike is another happening: Wednesday's raid keeps its event
+    days = sorted((e.date_start, e.fatalities) for e in events)
+    assert days == [("2016-06-06", 2), ("2016-06-08", 12)]
+
+
+def test_a_title_the_parser_cut_in_two_leaves_the_next_sentence_the_lead(
+    res: Resources,
+) -> None:
+    title = "Relief Group: Russia Leaves Idlib Families No Choice but Flight"
+    text = (f"Friday 10 June 2016 09:05 {title}. The group's director said that Russian jets "
+            "bombed hospitals and bakeries across Idlib province.")  # fmt: skip
+    (ev,) = titled(res, text, "2016-06-10", title)
+    # the lead tells the news of the day, not something of the week before
+    assert (ev.date_start, ev.date_end, ev.time_precision) == ("2016-06-09", "2016-06-10", "day")
+
+
+def test_a_toll_retold_with_its_day_dates_the_lead_that_had_none(res: Resources) -> None:
+    title = "Rights group blames army for nerve gas attack on farming village"
+    text = (f"{title}\nA rights group said on Tuesday that a nerve gas attack on a farming "
+            "village killed 120 people. The group interviewed survivors and doctors in the "
+            "area. The chemical attack on the village on March 3 killed 120 people, most of "
+            "them farmers.")  # fmt: skip
+    events = titled(res, text, "2015-03-20", title)
+    gas = [e for e in events if e.sub_type == "chemical_weapon"]
+    assert gas
+    # the headline, the lead (dated only by the saying) and the retelling: all March 3
+    assert {(e.date_start, e.date_end) for e in gas} == {("2015-03-03", "2015-03-03")}
+
+
+def test_a_dated_headline_is_not_retold_by_its_sides_undated_fighting(res: Resources) -> None:
+    title = "Russian jets strike Saraqib on Wednesday killing 12"
+    text = (f"{title}\nThe raid levelled a row of shops, residents said. Russian special forces "
+            "are fighting alongside government troops in the desert east of Homs.")  # fmt: skip
+    events = titled(res, text, "2016-06-09", title)
+    # the same side's ground fighting, told without a day, is not the headline's air raid
+    (strike,) = [e for e in events if e.sub_type == "air_drone_strike"]
+    assert (strike.date_start, strike.date_end, strike.fatalities) == (
+        "2016-06-08",
+        "2016-06-08",
+        12,
+    )
+
+
+def test_the_attack_told_undated_takes_the_day_of_the_sentence_before(res: Resources) -> None:
+    text = ("The opposition council wrote to the Security Council on Thursday. It condemned the "
+            "crime that regime forces committed in the town of Kafr Nabl at dawn on Tuesday. "
+            "Poison gas was used in the attack, which left at least 40 people dead, the local "
+            "health office said.")  # fmt: skip
+    (ev,) = parse(res, text, "2017-05-11")
+    assert (ev.date_start, ev.date_end, ev.time_precision) == ("2017-05-09", "2017-05-09", "day")

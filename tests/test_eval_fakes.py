@@ -37,8 +37,8 @@ SUBSET = 80  # the first rows of the dev file: the CI subset
 # measures; they only go up.
 FLOORS = {
     "governorate": 0.86,
-    "date": 0.82,
-    "actor": 0.70,
+    "date": 0.83,
+    "actor": 0.78,
     "type": 0.72,
     "casualties_10pct": 0.67,
 }

@@ -170,6 +170,56 @@ def test_the_country_over_the_border_is_not_where_it_happened(res: Resources) ->
     assert [e.place.name for e in events if e.place] == ["Abu Kamal"]
 
 
+def test_the_agent_of_a_deed_participle_is_the_doer(res: Resources) -> None:
+    # "killed" misread as a relative clause of "group" made the claimant the dead
+    events = parse(res, "A huge bomb blast claimed by the Islamic State group killed at least "
+                        "30 people on Friday in the city of Hasakah.")  # fmt: skip
+    (blast,) = [e for e in events if e.type == "remote_violence"]
+    assert (blast.actor1, blast.fatalities) == ("isis", 30)
+    # "led by" names a leader, not the one who struck
+    events = parse(res, "Aircraft of the coalition led by the United States struck a convoy "
+                        "near Al-Qaim on Sunday, state television said.")  # fmt: skip
+    assert [e.actor1 for e in events if e.sub_type == "air_drone_strike"] == ["us_led_coalition"]
+
+
+def test_a_doer_told_next_beats_the_story_most_named_fighter(res: Resources) -> None:
+    events = parse(res, "Air raids on a market in the town of Maarat al-Numan killed 17 "
+                        "civilians on Monday, a monitor said. The strikes on the market were "
+                        "carried out by Russian jets, the monitor said. The US-led coalition "
+                        "has struck Islamic State in the east of the country, and the "
+                        "coalition says it never flies over Idlib.")  # fmt: skip
+    lead = min((e for e in events if e.type == "remote_violence"), key=lambda e: e.evidence.start)
+    assert (lead.actor1, lead.actor2, lead.fatalities) == ("russia_military", "civilians", 17)
+
+
+def test_a_lead_attack_without_a_doer_is_done_by_whom_the_story_blames(res: Resources) -> None:
+    events = parse(res, "A suspected gas attack killed 58 people in the rebel-held town of "
+                        "Khan Sheikhun on Tuesday, medics said. Dozens more were treated for "
+                        "breathing problems in clinics across Idlib province. The opposition "
+                        "blamed government forces for the attack, and rebels said they would "
+                        "respond.")  # fmt: skip
+    (gas,) = [e for e in events if e.sub_type == "chemical_weapon"]
+    assert (gas.actor1, gas.fatalities) == ("saa", 58)  # not the rebels who hold the town
+
+
+def test_a_blame_for_another_deed_gives_no_doer(res: Resources) -> None:
+    gov = {"syrian_government", "saa", "syrian_air_force"}
+    # the gas attack blamed on Damascus is not the missile strike the story leads with
+    events = parse(res, "Cruise missiles struck the Shayrat air base near Homs early on "
+                        "Friday, killing seven people, the governor said. Washington said the "
+                        "strike answered the gas attack in Idlib, which it blames on Damascus. "
+                        "Rebels welcomed the strike.")  # fmt: skip
+    lead = min((e for e in events if e.type == "remote_violence"), key=lambda e: e.evidence.start)
+    assert lead.sub_type == "shelling_artillery_missile" and lead.actor1 not in gov
+    # nor is the failure of a truce a deed of violence
+    events = parse(res, "Warplanes bombed the town of Saraqib in Idlib on Sunday, killing nine "
+                        "people, rescuers said. A civil defence worker said the town had been "
+                        "hit before. The army blamed rebel groups for the collapse of the "
+                        "truce.")  # fmt: skip
+    (raid,) = [e for e in events if e.sub_type == "air_drone_strike"]
+    assert raid.actor1 != "fsa"
+
+
 def test_a_capture_takes_the_toll_of_its_own_retelling_only(res: Resources) -> None:
     events = parse(res, "Islamic State militants recaptured the Shaer gas field east of Homs on "
                         "Tuesday, a monitor said. The jihadists seized the field after a battle "
@@ -181,3 +231,42 @@ def test_a_capture_takes_the_toll_of_its_own_retelling_only(res: Resources) -> N
                         "said.")  # fmt: skip
     (capture,) = [e for e in events if e.sub_type == "government_regains_territory"]
     assert capture.fatalities is None  # the strikes' dead are not the capture's
+
+
+def test_ground_a_group_holds_is_not_promoted_to_doer(res: Resources) -> None:
+    # the dead are the victims, and the rebels who hold the village did not gas them
+    events = parse(res, "At least 40 people including six children were killed in an air "
+                        "raid that released poison gas on the rebel-held village of Latamneh "
+                        "on Thursday, a doctor said.")  # fmt: skip
+    (gas,) = [e for e in events if e.sub_type == "chemical_weapon"]
+    assert (gas.actor1, gas.actor2, gas.fatalities) == (None, "civilians", 40)
+
+
+def test_allies_on_the_day_may_tell_one_happening(res: Resources) -> None:
+    from dataclasses import replace
+
+    from conftest import article
+
+    from frontlines.extract import Context, may_be_told_again
+
+    events = parse(res, "Coalition jets killed 14 IS militants in northern Syria on Tuesday, "
+                        "security sources said. Turkish artillery also shelled IS positions "
+                        "near Azaz on Tuesday, the sources said.")  # fmt: skip
+    lead, later = sorted(events, key=lambda e: e.evidence.start)[:2]
+    ctx = Context(article("x"), [], res.registry, res.gazetteer, default_lexicon(), None)
+    joint = replace(lead, actor1="us_led_coalition")
+    # Turkey struck with the coalition from August 2015: one operation, told twice
+    assert may_be_told_again(ctx, joint, replace(later, actor1="turkish_military"))
+    # a doer on no side of the first is another happening
+    assert not may_be_told_again(ctx, joint, replace(later, actor1="syrian_air_force"))
+
+
+def test_a_retelling_sentence_lends_its_doer(res: Resources) -> None:
+    # "the raids" only refers back (no new event), but it says who flew them
+    events = parse(res, "A barrage of strikes near a clinic in Idlib province killed at least "
+                        "12 civilians on Saturday, a monitor said. The monitor added that the "
+                        "raids were carried out by Russian warplanes. The US-led coalition, "
+                        "which strikes Islamic State further east, said the coalition had no "
+                        "aircraft over Idlib.")  # fmt: skip
+    lead = min((e for e in events if e.type == "remote_violence"), key=lambda e: e.evidence.start)
+    assert (lead.actor1, lead.actor2, lead.fatalities) == ("russia_military", "civilians", 12)

@@ -310,6 +310,67 @@ def test_link_possessives_that_lost_their_apostrophe(res: Resources) -> None:
                    if m.kind == "place")  # fmt: skip
 
 
+def test_link_generic_forces_take_the_story_theatre(res: Resources) -> None:
+    # no force named before them: the story's own country decides
+    syria = mentions(res, "Government forces and Kurdish fighters shelled villages near "
+                          "Manbij and Raqqa in northern Syria on Sunday.")  # fmt: skip
+    assert ("actor", "Government forces", "saa") in syria
+    assert ("actor", "Kurdish fighters", "ypg") in syria  # the unit within the SDF
+    iraq = mentions(res, "Government forces and Kurdish fighters advanced on villages "
+                         "between Mosul and Kirkuk in northern Iraq.")  # fmt: skip
+    assert ("actor", "Government forces", "isf") in iraq
+    assert ("actor", "Kurdish fighters", "peshmerga") in iraq
+    definite = mentions(res, "The Kurdish forces pressed on towards Azaz in Aleppo province.")
+    assert ("actor", "The Kurdish forces", "ypg") in definite
+    # a group found anywhere (IS) stays open to a local one; a tie of theatres names none
+    open_ = mentions(res, "Gunmen said to be the militants attacked a checkpoint in Idlib.")
+    assert ("actor", "the militants", "hts") not in open_
+    both = mentions(res, "Government forces were reinforced in Aleppo and in Mosul.")
+    assert not any(m[1] == "Government forces" and m[2] for m in both)
+
+
+def test_link_a_leader_is_his_state_only_when_forces_serve_him_or_blame_falls_on_him(
+    res: Resources,
+) -> None:
+    served = mentions(res, "Rescuers said troops loyal to President Bashar al-Assad shelled "
+                           "the town of Saraqib on Monday.")  # fmt: skip
+    assert ("actor", "President Bashar al-Assad", "syrian_government") in served
+    blamed = mentions(res, "The opposition coalition accused Bashar al Assad of ordering "
+                           "the raid on Douma.")  # fmt: skip
+    assert any(m[2] == "syrian_government" for m in blamed)  # the keyed form of the name
+    spoken = mentions(res, "Assad said the army would take back every inch of Syria, and "
+                           "Assad's government thanked Moscow.")  # fmt: skip
+    assert not any(m[1] == "Assad" for m in spoken)
+    kin = mentions(res, "The clinic in Latakia was opened by Bassel al-Assad, a brother "
+                        "loyal to Maher al-Assad.")  # fmt: skip
+    assert not any(m[2] == "syrian_government" for m in kin)
+    assert res.registry.metonym("Bashar al Assad") == "syrian_government"
+    assert res.registry.metonym("us") is None  # no keyed lookup for short names
+
+
+def test_link_blamed_actors(res: Resources) -> None:
+    from frontlines.annotate import annotate
+    from frontlines.link import blamed_actors
+
+    def blamed(text: str) -> list[str]:
+        (ann,) = annotate([article(text, "2017-11-09")], res.nlp)
+        found = res.linker.link_one(ann)
+        return [a for part in ann.parts for _, a in blamed_actors(part, found)]
+
+    assert blamed("Activists blamed regime forces for the barrel bomb attack.") == ["saa"]
+    assert blamed("The monitor accused Russian jets of striking the clinic.") == [
+        "russia_military"]  # fmt: skip
+    assert blamed("The strike that Washington blames on Damascus killed 30.") == [
+        "syrian_government"]  # fmt: skip
+    assert blamed("Local officials said Islamic State was behind the bombing.") == ["isis"]
+    assert blamed("The Nusra Front claimed responsibility for the car bomb.") == [
+        "jabhat_al_nusra"]  # fmt: skip
+    assert blamed("Assad's forces were accused of using chlorine in Hama.") == ["saa"]
+    # a denial or a negation holds no one to blame
+    assert blamed("The army denied it was behind the attack on the market.") == []
+    assert blamed("Turkey said the YPG was not responsible for the blast.") == []
+
+
 def test_link_a_quarter_in_a_city_is_no_namesake_elsewhere(res: Resources) -> None:
     places = {
         text: ref
