@@ -36,11 +36,11 @@ SUBSET = 80  # the first rows of the dev file: the CI subset
 # Floors on the first 80 rows, a little under what `frontlines eval fakes FILE --limit 80`
 # measures; they only go up.
 FLOORS = {
-    "governorate": 0.86,
+    "governorate": 0.87,
     "date": 0.83,
     "actor": 0.78,
-    "type": 0.72,
-    "casualties_10pct": 0.67,
+    "type": 0.74,
+    "casualties_10pct": 0.71,
 }
 
 
