@@ -243,3 +243,45 @@ def test_geoparse_toponyms_follow_each_corpus_annotation(tmp_path: Path) -> None
     assert is_toponym(mention("gazetteer:metonym"), geovirus.modifiers)
     assert not is_toponym(mention("nominal"), geowebnews.modifiers)
     assert not is_toponym(replace(mention("gazetteer"), kind="actor"))
+
+
+ORANGE_COUNTY = (
+    "5379524\tOrange County\tOrange County\tOrange Co.\t33.67691\t-117.77617\tA\tADM2\tUS\t\t"
+    "CA\t059\t\t\t3010232\t\t36\tAmerica/Los_Angeles\t2019-01-01\n"
+)
+COUNTY_ARTICLE = """<?xml version="1.0" ?>
+<articles><article file="1"><title>t</title><link>l</link>
+<text>Wildfires spread across Orange County on Monday, officials said.</text>
+<toponyms><toponym><extractedName>Orange County</extractedName><type>Literal</type>
+<start>25</start><end>38</end><geonamesID/><latitude>33.67691</latitude>
+<longitude>-117.77617</longitude></toponym></toponyms></article></articles>"""
+
+
+def test_geoparse_runs_with_a_gazetteer_extended_by_a_geonames_dump(
+    res: Resources, tmp_path: Path
+) -> None:
+    import shutil
+
+    from frontlines.gazetteer import default_index_path
+
+    res.gazetteer.get("163843")  # the shipped index is built
+    index = tmp_path / "extended.sqlite"
+    shutil.copy(default_index_path(), index)
+    dump = tmp_path / "US.txt"
+    dump.write_text(ORANGE_COUNTY, encoding="utf-8")
+    corpus = write(tmp_path, COUNTY_ARTICLE)
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["gazetteer", "import", str(dump), "--index", str(index)]).exit_code == 0
+    )
+
+    def figures(*extra: str) -> dict[str, dict[str, float | int | None]]:
+        result = runner.invoke(cli, ["eval", "geoparse", str(corpus), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)  # type: ignore[no-any-return]
+
+    shipped, extended = figures(), figures("--gazetteer", str(index))
+    # cities500 has no counties: the name alone finds no place until the dump adds it
+    assert shipped["population_given_gold_names"]["no_place"] == 1
+    assert extended["population_given_gold_names"]["accuracy_161km"] == 1.0
+    assert extended["frontlines_given_gold_names"]["accuracy_161km"] == 1.0
