@@ -236,17 +236,7 @@ def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
             or event.certainty in ("possible", "denied") or event.evidence.start >= lead
         ):  # fmt: skip
             continue
-        starts: set[int] = set()
-        for j, later in enumerate(events[i + 1 :], start=i + 1):
-            if later.evidence.start == event.evidence.start or j in folded:
-                continue
-            starts.add(later.evidence.start)
-            if len(starts) > TOLL_SENTENCES or (
-                later.evidence.start - event.evidence.end > TOLL_CHARS
-            ):  # fmt: skip
-                break
-            if event.sub_type in GENERIC and len(starts) > 1 and later.sub_type != event.sub_type:
-                continue  # "attacks on towns" takes the very next sentence's toll, or its kind's
+        for j, later in next_tellings(events, i, folded):
             if event.sub_type in TERRITORY and later.sub_type != event.sub_type:
                 continue  # a capture takes no killing's toll, only its own retelling's
             if not one_happening(ctx, event, later):
@@ -268,6 +258,28 @@ def story_tolls(ctx: Context, events: list[Event], lead: int) -> list[Event]:
     return [e for k, e in enumerate(out) if k not in folded]
 
 
+def next_tellings(
+    events: list[Event], i: int, skip: set[int] | frozenset[int] = frozenset()
+) -> Iterator[tuple[int, Event]]:
+    """The events of the next TOLL_SENTENCES sentences within TOLL_CHARS after event ``i``
+    (with their indexes; none of its own sentence or in ``skip``) that may tell its toll
+    or doer: after the very next sentence, a generic lead ("attacks on towns") hears only
+    of its own kind."""
+    event = events[i]
+    starts: set[int] = set()
+    for j, later in enumerate(events[i + 1 :], start=i + 1):
+        if later.evidence.start == event.evidence.start or j in skip:
+            continue
+        starts.add(later.evidence.start)
+        if len(starts) > TOLL_SENTENCES or (
+            later.evidence.start - event.evidence.end > TOLL_CHARS
+        ):  # fmt: skip
+            return
+        if event.sub_type in GENERIC and len(starts) > 1 and later.sub_type != event.sub_type:
+            continue
+        yield j, later
+
+
 def story_doers(ctx: Context, events: list[Event], lead: int) -> list[Event]:
     """The doer a violent headline or lead event lacks, from the next two sentences that
     name one for a happening it can be ("Air raids killed 17 in a market. The strikes were
@@ -281,17 +293,7 @@ def story_doers(ctx: Context, events: list[Event], lead: int) -> list[Event]:
             or event.sub_type in TERRITORY
         ):  # fmt: skip
             continue
-        starts: set[int] = set()
-        for later in events[i + 1 :]:
-            if later.evidence.start == event.evidence.start:
-                continue
-            starts.add(later.evidence.start)
-            if len(starts) > TOLL_SENTENCES or (
-                later.evidence.start - event.evidence.end > TOLL_CHARS
-            ):  # fmt: skip
-                break
-            if event.sub_type in GENERIC and len(starts) > 1 and later.sub_type != event.sub_type:
-                continue
+        for _, later in next_tellings(events, i):
             if later.actor1 in (None, event.actor2) or not one_happening(ctx, event, later):
                 continue
             if kind_of(ctx.registry, later.actor1) in FIGHTING_KINDS:
