@@ -187,7 +187,7 @@ def extract(
         blamed = blames(ctx, linked.annotated.parts)
         events = blamed_by_story(ctx, story_doers(ctx, sides_by_story(events), lead), blamed, lead)
         events = [with_opponent(ctx, e) for e in events]
-        events = story_tolls(ctx, dated_by_retelling(ctx, dated_by_story(ctx, events)), lead)
+        events = story_tolls(ctx, dated_by_retelling(ctx, dated_by_story(ctx, events), lead), lead)
         events = placed_by_story(ctx, events)
         yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events, ctx)))
 
@@ -542,20 +542,23 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
     return out
 
 
-def dated_by_retelling(ctx: Context, events: list[Event]) -> list[Event]:
-    """A headline or lead that names a toll without the day of the deed ("a gas attack
-    that killed 300 people, a rights group said on Tuesday") is dated by the news day or
-    the day of the saying; when a later sentence retells that toll with a day of its own
-    ("The attack on May 3 killed 300 people", ``retold_toll``), the happening is that
-    day's."""
+def dated_by_retelling(ctx: Context, events: list[Event], lead: int) -> list[Event]:
+    """A headline or lead (before ``lead``) that names a toll without the day of the deed
+    ("a gas attack that killed 300 people, a rights group said on Tuesday") is dated by
+    the news day or the day of the saying; when a later sentence retells that toll with a
+    day of its own ("The attack on May 3 killed 300 people", ``retold_toll``), the
+    happening is that day's, and so is an undated telling of it before it (in the headline
+    or lead too, since the lead itself is)."""
     out = list(events)
     for i, event in enumerate(events):
-        if event.time_precision != "day" or (event.fatalities or 0) < 2 or deed_dates(ctx, event):
+        if event.evidence.start >= lead or event.time_precision != "day" or (
+            (event.fatalities or 0) < 2 or deed_dates(ctx, event)
+        ):  # fmt: skip
             continue
         for later in events[i + 1 :]:
             if (later.time_precision == "day" and str(later.date_end) < str(event.date_start)
                     and deed_dates(ctx, later) and retold_toll(ctx, later, event)):  # fmt: skip
-                for k in [*range(i), i]:  # the lead, and a headline's undated telling of it
+                for k in range(i + 1):  # the lead, and an undated telling of it before it
                     if k == i or undated_telling(ctx, out[k], event):
                         out[k] = replace(out[k], date_start=later.date_start,
                                          date_end=later.date_end)  # fmt: skip
@@ -573,8 +576,8 @@ _BACK_REFERENCE = re.compile(
 def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
     """A violent sentence with no date that refers back to a deed ("Toxic gas was used in
     the attack, which killed 100") is dated by the sentence before it when that sentence
-    names the deed's day and told no event of its own ("... the crime committed in the
-    town at dawn today")."""
+    tells a deed (``_DEED_WORD``), names its day and told no event of its own ("... the
+    crime committed in the town at dawn today"); a meeting or a letter dates nothing."""
     if ctx.published is None:
         return events
     week = ((ctx.published - timedelta(days=6)).isoformat(), ctx.published.isoformat())
@@ -589,6 +592,8 @@ def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
         if not ends or any(start <= e.evidence.start < event.evidence.start for e in events):
             continue
         span = Evidence(start, event.evidence.start, text[start : event.evidence.start])
+        if not _DEED_WORD.search(span.text):
+            continue  # "the minister met his counterpart on Monday" dates no deed
         days = [ctx.date_of(m) for m in deed_dates(ctx, replace(event, evidence=span))]
         found = next((d for d in days if d is not None), None)
         if found is not None and found.precision == "day" and week[0] <= found.start.isoformat():
@@ -598,6 +603,12 @@ def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s|$)")
+_DEED_WORD = re.compile(
+    r"\b(?:attack(?:s|ed)?|strikes?|struck|raids?|bomb\w*|shell\w*|massacres?|assault|blasts?|"
+    r"explosions?|crime|incident|atrocity|committed|carried out|killed|killing)\b",
+    re.I,
+)
+"""A deed the sentence before tells, whose day an undated back-reference may take."""
 
 
 def undated_telling(ctx: Context, head: Event, event: Event) -> bool:
@@ -2035,6 +2046,8 @@ def one_victim(tok: Any) -> bool:
     object (or listed with it)."""
     if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in SINGLE_VICTIMS:
         return False
+    if tok.tag_ in ("NNS", "NNPS"):
+        return False  # "their sons", "her daughters": more than one, how many untold
     named = [c.lower_ for c in tok.children if c.dep_ in ("det", "poss", "nummod")]
     if not any(word in ONE for word in named) and (
         named or tok.dep_ != "conj" or not one_victim(tok.head)

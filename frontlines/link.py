@@ -24,6 +24,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from frontlines.annotate import Annotated, Part
+from frontlines.fuse import distance_km
 from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer
 from frontlines.models import Mention, Place
 from frontlines.normalize import is_latin, key
@@ -672,9 +673,10 @@ class Linker:
         return True
 
     def within(self, doc: Any, i: int, place: Place) -> bool:
-        """Whether a theatre place lies in the governorate of the town named at token ``i``
-        ("in Aleppo", "in the city of Aleppo"): an exact gazetteer name, never a fuzzy one
-        ("in Ramadan" is no Ramadi), and true where no such town is named there."""
+        """Whether a theatre place can lie in the town named at token ``i`` ("in Aleppo",
+        "in the city of Aleppo"): in its governorate, or within SUBURB_KM of it (Douma "in
+        Damascus" lies in another governorate, Rif Dimashq). The town is an exact gazetteer
+        name, never a fuzzy one ("in Ramadan" is no Ramadi); true where none is named."""
         if doc[i].lower_ == "the" and doc[i + 1 : i + 4].text.lower() == "city of":
             i += 4
         j = i
@@ -686,7 +688,11 @@ class Linker:
                  if p.country in THEATRE_COUNTRIES and p.feature in TOWNS]  # fmt: skip
         if not towns or place.id in {t.id for t in towns}:
             return True
-        return any(t.admin1 == place.admin1 for t in towns)
+        return any(
+            t.admin1 == place.admin1
+            or distance_km((t.lat, t.lon), (place.lat, place.lon)) <= SUBURB_KM
+            for t in towns
+        )
 
     def refine(
         self,
@@ -1051,6 +1057,8 @@ AREAS = frozenset({"governorate", "region"})
 """Features of areas (provinces, states, continents, seas), which GeoNames gives no
 population."""
 AGENT_SUFFIXES = frozenset("led backed funded supported allied sponsored trained".split())
+SUBURB_KM = 40.0
+"""How far a suburb named "in CITY" may lie from the city's point (Douma, Harasta: 10 km)."""
 QUARTER_WORDS = frozenset("neighbourhood neighborhood district quarter suburb".split())
 
 

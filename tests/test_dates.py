@@ -202,9 +202,14 @@ def test_a_dated_headline_is_not_retold_by_its_sides_undated_fighting(res: Resou
 
 
 def test_the_attack_told_undated_takes_the_day_of_the_sentence_before(res: Resources) -> None:
-    text = ("The opposition council wrote to the Security Council on Thursday. It condemned the "
-            "crime that regime forces committed in the town of Kafr Nabl at dawn on Tuesday. "
-            "Poison gas was used in the attack, which left at least 40 people dead, the local "
-            "health office said.")  # fmt: skip
+    text = ("Doctors in Saraqib counted the victims on Thursday. They said the atrocity took "
+            "place before sunrise on Tuesday. Chlorine gas was used in the raid, which left 23 "
+            "people dead, the doctors said.")  # fmt: skip
     (ev,) = parse(res, text, "2017-05-11")
     assert (ev.date_start, ev.date_end, ev.time_precision) == ("2017-05-09", "2017-05-09", "day")
+    # a day the sentence before gives to no deed (a meeting) dates nothing
+    text = ("The opposition council wrote to the Security Council on Thursday. Its envoy met the "
+            "mediator in Geneva late on Tuesday. Chlorine gas was used in the raid, which left "
+            "23 people dead, the doctors said.")  # fmt: skip
+    (ev,) = parse(res, text, "2017-05-11")
+    assert ev.time_precision != "day"

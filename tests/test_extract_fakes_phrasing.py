@@ -73,6 +73,9 @@ def toll(res: Resources, text: str) -> int | None:
         # single victims named with "one", a possessive, or bare beside one named with "a"
         ("One father and his daughter have died after a shell hit their house in the town.", 2),
         ("A man and boy were killed when gunmen fired on their car near the checkpoint.", 2),
+        # a possessive before a plural counts no one: how many is untold
+        ("Their sons were killed in an air strike on the village.", None),
+        ("His brothers died when a shell hit the house.", None),
     ],
 )
 def test_fatality_phrasing(res: Resources, text: str, expected: int | None) -> None:

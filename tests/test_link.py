@@ -384,3 +384,9 @@ def test_link_a_quarter_in_a_city_is_no_namesake_elsewhere(res: Resources) -> No
     assert not any(ref and res.gazetteer.get(ref).admin1 != "Aleppo" for ref in places.values())
     assert mentions(res, "Jets bombed Palmyra in Homs province.")[0] == ("place", "Palmyra",
                                                                          "163808")  # fmt: skip
+    # a suburb in the next governorate is no namesake: Douma and Harasta lie in Rif Dimashq
+    for text in ("Shells hit Douma in Damascus countryside on Monday.",
+                 "Jets struck Harasta in Damascus on Sunday."):  # fmt: skip
+        first = mentions(res, text)[0]
+        assert first[1] in ("Douma", "Harasta")
+        assert res.gazetteer.get(first[2] or "").admin1 == "Rif Dimashq"
