@@ -282,8 +282,8 @@ def next_tellings(
 
 def story_doers(ctx: Context, events: list[Event], lead: int) -> list[Event]:
     """The doer a violent headline or lead event lacks, from the next two sentences that
-    name one for a happening it can be ("Air raids killed 17 in a market. The strikes were
-    carried out by Russian or Syrian jets"), before any doer is guessed from the rest of
+    name one for a happening it can be ("Bombs killed 17 in a market. Russian jets flew
+    those raids, the monitor said"), before any doer is guessed from the rest of
     the story (``with_opponent``): a doer the copy tells beats the story's most named
     fighter. Tolls are taken later (``story_tolls``)."""
     out = list(events)
@@ -329,7 +329,7 @@ def blamed_by_story(
     to blame ('the opposition blamed government forces', 'the group claimed responsibility',
     ``link.blamed_actors``): a fighting force or a state (as its forces), never its victims
     or their allies, and not for another kind of deed (a missile strike is not the gas
-    attack 'Washington blames on Damascus' in the same story). An event the copy denies
+    attack 'London blames on Damascus' in the same story). An event the copy denies
     keeps no doer."""
     culprits = [(a, kinds) for a, kinds in blamed if kind_of(ctx.registry, a) in BLAMABLE]
     if not culprits:
@@ -764,7 +764,7 @@ def doer_told_again(
     found: list[tuple[Any, Trigger]],
     mentions: list[Mention],
 ) -> Event:
-    """'The raids were carried out by Russian jets': a sentence that only refers back to the
+    """'Those strikes were flown by Russian jets': a sentence that only refers back to the
     last event told gives a violent event without a doer the agent it names for the deed
     ('by X', 'X's raids'), a fighting force or a state (as its forces)."""
     if previous.actor1 is not None or previous.type not in VIOLENT_TYPES:
@@ -1316,7 +1316,7 @@ def roles(
     part: Part, tok: Any, mentions: list[Mention], previous: str | None
 ) -> tuple[str | None, str | None]:
     verb = tok if tok.pos_ == "VERB" else tok.head
-    if verb.pos_ == "ADP":  # "were killed in air strikes by X", "killed 18 members in raids"
+    if verb.pos_ == "ADP":  # "died in raids by X", "killed 18 members in raids"
         verb = next((a for a in list(verb.ancestors)[:3] if a.pos_ == "VERB"), verb)
     elif verb.pos_ == "NOUN" and tok.dep_ in ("nmod", "compound", "conj"):
         # "pounded the camp with artillery and air strikes": the clause of the phrase
@@ -1538,8 +1538,8 @@ BORDERS = frozenset({"border", "frontier", "boundary"})
 
 
 def across_border(part: Part, mention: Mention) -> bool:
-    """The country over a border ("on the Syrian side of the border with Iraq", "a camp near
-    the frontier with Jordan") is where the event did not happen."""
+    """The country over a border ("a camp close to the border with Iraq", "shelling near the
+    frontier with Jordan") is where the event did not happen."""
     span = part.doc.char_span(mention.start - part.offset, mention.end - part.offset,
                               alignment_mode="expand")  # fmt: skip
     if span is None:
@@ -1814,13 +1814,13 @@ _KILLED_COUNT = re.compile(
     re.I,
 )
 _HURT_AFTER = re.compile(r"\s+(?:others?\s+|people\s+)?(?:injured|wounded|hurt)\b", re.I)
-"""After a count: the count is of the wounded ("4 killed over 43 injured")."""
+"""After a count: the count is of the wounded ("3 killed over 27 injured")."""
 WIDGET_WORDS = frozenset({"url", "views", "view", "shares", "share", "tweet", "tweets",
                           "comments", "comment", "likes", "reads", "print"})  # fmt: skip
-"""Page widgets whose counters run into scraped copy ("Get short URL 0 612", "Print Tweet
-Views 1430")."""
+"""Page widgets whose counters run into scraped copy ("Get short URL 0 418", "Print Tweet
+Views 2210"): the share and view counters of news sites, which scrapers keep as text."""
 _WIDGET_BEFORE = re.compile(rf"\b(?:{'|'.join(sorted(WIDGET_WORDS))})\s+(?:\d+\s+)*$", re.I)
-"""Before a count: a widget and its counters ("Get short URL 0 612 ")."""
+"""Before a count: a widget and its counters ("Get short URL 0 418 ")."""
 REPEAT_TOKENS = 12
 NOT_COUNTS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL"})
 PART_WORDS = frozenset({"including", "among", "includes", "include"})
@@ -1873,7 +1873,7 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
     value = number_value(stated.group("n")) if stated else None
     singles = sum(1 for tok in sent if one_victim(tok))  # "a man and a girl were killed"
     if value is not None and value <= 100_000:  # a headline the parser could not follow
-        return max(value, singles), None  # "one mother and her child died": two
+        return max(value, singles), None  # "one father and his daughter died": two
     if singles:
         return singles, None
     vague = _VAGUE.search(text)
@@ -1884,7 +1884,7 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
 
 def widget_count(tok: Any) -> bool:
     """A number that counts a page widget's clicks, not the dead: right after "URL",
-    "Views" or "Tweet", or after another such number ("Get short URL 0 612")."""
+    "Views" or "Tweet", or after another such number ("Get short URL 0 418")."""
     if not tok.text.replace(",", "").isdigit():
         return False  # "URL 3 Two soldiers were killed": a number word opens the copy
     node = tok.i - 1
@@ -2036,12 +2036,12 @@ SINGLE_VICTIMS = frozenset(
     daughter brother sister wife husband""".split()
 )
 ONE = frozenset({"a", "an", "one", "her", "his", "their"})
-"""Words that make a single victim of a noun: 'a woman', 'one mother and her child'."""
+"""Words that make a single victim of a noun: 'a woman', 'one father and his daughter'."""
 
 
 def one_victim(tok: Any) -> bool:
     """'a farmer was killed', 'killing a boy', 'a girl child and a man were killed', 'one
-    mother and her child died': one person named with 'a', 'one' or a possessive, or bare
+    father and his daughter died': one person named with 'a', 'one' or a possessive, or bare
     but listed with such a one ('a woman and child'), who is the killing's own subject or
     object (or listed with it)."""
     if tok.pos_ not in ("NOUN", "PROPN") or tok.lemma_.lower() not in SINGLE_VICTIMS:
@@ -2120,7 +2120,7 @@ def certainty_of(lex: Lexicon, sent: Any, tok: Any) -> tuple[Certainty, str | No
 
 
 def ranks_it(node: Any) -> bool:
-    """A copula whose attribute is a superlative ("may be the deadliest attack on a school",
+    """A copula whose attribute is a superlative ("may be the bloodiest raid on a hospital",
     "could be the largest"): a modal on it weighs the record, not whether it happened."""
     if node.lemma_ != "be":
         return False

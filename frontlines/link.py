@@ -644,10 +644,10 @@ class Linker:
 
     def inside_city(self, doc: Any, s: int, e: int, place: Place, countries: set[str]) -> bool:
         """False for a quarter named before "neighbourhood/district of/in (the city of) CITY",
-        or a town named before "in CITY", that the gazetteer does not know inside that city's
-        governorate (it found a namesake elsewhere: "al-Midan in Aleppo city" is no town in
-        Raqqa)."""
-        k = listed_end(doc, e)  # "al-Midan and al-Jamiliyeh in Aleppo"
+        or a town named before "in CITY", that the gazetteer puts neither in that city's
+        governorate nor near it (``within``): it found a namesake elsewhere, so the event is
+        at the city."""
+        k = listed_end(doc, e)  # "Sukkari and al-Mashhad in Aleppo"
         if k + 1 < len(doc) and doc[k].lower_ == "in" and place.country in THEATRE_COUNTRIES and (
             place.feature in TOWNS
         ):  # fmt: skip  # a river or a province may run through another governorate
@@ -912,7 +912,7 @@ CULPRIT_WORDS = frozenset({"behind", "responsible", "culprit", "perpetrator"})
 
 def blamed_actors(part: Part, mentions: Iterable[Mention]) -> Iterator[tuple[int, str]]:
     """Where a part holds an actor to blame for a deed, and whom: the object of "blamed X
-    (for)" and "accused X of", the one a deed is blamed on ("the attack that the West
+    (for)" and "accused X of", the one a deed is blamed on ("the raid London
     blames on X"), the accused of a passive ("X was accused of"), and the subject of "X
     was behind / responsible for" or "X claimed responsibility". A negated or denied
     blame ("denied being behind it", "was not responsible") names no one. Yields the
@@ -1195,7 +1195,7 @@ def agent_role(tok: Any) -> bool:
     if tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in ("loyal", "allied"):
         return True  # "forces loyal to Assad": whose forces they are
     if tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "blame":
-        return True  # "the attack the West blames on Damascus": the one held to blame
+        return True  # "the raid London blames on Damascus": the one held to blame
     if any(
         c.dep_ == "relcl"
         and c.lemma_.lower() not in STATIVE_VERBS

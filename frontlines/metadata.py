@@ -417,8 +417,8 @@ def resolve_published(
 
 def dateline_date(head: str) -> date | None:
     """A full date standing on a short line near the top, before a dateline dash, or
-    opening a long line ("Tue 05 Jul 2016 Suicide bombing kills ...", "Published July 20
-    2015 A checkpoint ...")."""
+    opening a long line ("Wed 14 Sep 2016 Car bomb hits ...", "Published May 3 2015
+    Gunmen ...")."""
     lines = [line.strip() for line in head.split("\n") if line.strip()]
     for line in lines[:20]:
         if len(line) <= 60 and not line.endswith("."):  # a date line, a byline with a date
@@ -436,8 +436,8 @@ def dateline_date(head: str) -> date | None:
 
 
 def dateline_end(text: str) -> int:
-    """Where a dateline that opens the text ends ("Tue 05 Jul 2016 ", "Date of publication
-    18 July 2016 "), or 0: the date there is when the copy was published, not when
+    """Where a dateline that opens the text ends ("Wed 14 Sep 2016 ", "Date of publication
+    2 May 2015 "), or 0: the date there is when the copy was published, not when
     anything in it happened."""
     opening = _DATELINE_LEAD.match(text)
     if opening is None:

@@ -111,7 +111,7 @@ def test_fakes_date_doubt_flags_only_gold_no_phrase_of_the_copy_reaches() -> Non
     written = (
         "Air strikes killed 12 people in the town of Saraqeb in the northwest of the country "
         "and wounded dozens more, among them children, the Syrian Observatory for Human "
-        "Rights said. The raids came on 13 April 2016, a monitor said."
+        "Rights said. The bombing happened on 13 April 2016, a monitor said."
     )  # the date past the head of the copy, where a dateline would stand
     assert date_doubt(gold(written, date(2016, 4, 13))) is None
     assert date_doubt(gold(written, date(2016, 4, 21))) == "undatable"
@@ -257,6 +257,9 @@ def test_real_copy_province_or_city_beats_the_country_beside_it(res: Resources) 
     text = "An air raid left 7 civilians dead in Syrias northern province of Idlib on Thursday."
     (ev,) = events_of(res, text)
     assert ev.place is not None and ev.place.admin1 == "Idlib"
-    text = "Mortars hit the Sulaymaniyah quarter of the Syrian city of Aleppo, killing 5."
+    text = (
+        "Mortar rounds landed in the Sulaymaniyah quarter of the Syrian city of Aleppo, "
+        "killing five."
+    )
     (shelled,) = events_of(res, text)
     assert shelled.place is not None and shelled.place.admin1 == "Aleppo"

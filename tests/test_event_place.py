@@ -112,8 +112,8 @@ def test_a_province_abroad_is_region_precision() -> None:
 
 def test_a_photo_caption_run_into_the_copy_does_not_place_the_story(res: Resources) -> None:
     (raid,) = parse(res, "A soldier runs past ruined shops in the city of Hasakeh on Sunday "
-                         "(AFP photo) BEIRUT Nine civilians were killed in air raids on Tuesday "
-                         "on the northern province of Aleppo, a monitor said.")  # fmt: skip
+                         "(AFP photo) BEIRUT Jets killed nine civilians on Tuesday across the "
+                         "northern province of Aleppo, a monitor said.")  # fmt: skip
     assert raid.place is not None and raid.place.admin1 == "Aleppo"
     events = parse(res, "Rescuers carry a wounded man after jets struck a street in Aleppo "
                         "(AP photo) BEIRUT Warplanes struck a crowded market in Saraqeb on "

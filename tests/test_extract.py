@@ -78,8 +78,8 @@ def test_extract_certainty_denied_possible_unconfirmed(res: Resources) -> None:
 
 
 def test_extract_counts_a_total_once_not_its_parts(res: Resources) -> None:
-    events = parse(res, "An air strike killed 14 people including three children and a woman "
-                   "in Idlib on Saturday.")  # fmt: skip
+    events = parse(res, "A raid on Idlib on Saturday killed 14 villagers including three "
+                   "children and a woman.")  # fmt: skip
     assert [e.fatalities for e in events if e.type == "remote_violence"] == [14]
     events = parse(res, "The rocket attack on Aleppo resulted in the killing of one man and the "
                    "injury of 27 others on Sunday.")  # fmt: skip
@@ -96,14 +96,14 @@ def test_extract_lead_without_date_phrase_is_the_news_of_the_day(res: Resources)
 
 
 def test_extract_civilians_killed_in_regime_strikes_blame_the_regime(res: Resources) -> None:
-    events = parse(res, "At least 25 civilians were killed in regime airstrikes on Hama on "
-                   "Thursday, activists said.")  # fmt: skip
+    events = parse(res, "At least 25 civilians died in regime airstrikes on the town of "
+                   "Latamneh on Thursday, activists said.")  # fmt: skip
     (event,) = [e for e in events if e.type == "remote_violence"]
     assert event.actor1 == "syrian_air_force"
 
 
 def test_extract_bomb_noun_is_an_explosive_and_a_killing_strike_is_air(res: Resources) -> None:
-    (bomb,) = [e for e in parse(res, "A bomb killed 18 people in Damascus on Friday.")
+    (bomb,) = [e for e in parse(res, "A bomb killed 18 shoppers in Jableh on Friday.")
                if e.type == "remote_violence"]  # fmt: skip
     assert bomb.sub_type == "remote_explosive_ied"
     strikes = parse(res, "Strike kills 15 in Idlib on Friday.")

@@ -145,10 +145,9 @@ def test_chemical_means_type_the_strike(res: Resources) -> None:
 
 def test_a_hedged_record_is_no_hedged_strike(res: Resources) -> None:
     for text in (
-        "Air strikes that hit a school in the town of Kafr Nabl in Idlib province on Tuesday "
-        "may be the deadliest attack on a school this year.",
-        "Air strikes on a school in Kafr Nabl in Idlib province on Tuesday could be the worst "
-        "of the war.",
+        "Air strikes that flattened a clinic in Kafr Nabl on Tuesday may be the bloodiest "
+        "raid on a hospital this year.",
+        "Tuesday's air strikes on the Kafr Nabl clinic could be the worst of the war.",
     ):
         (strike,) = [e for e in parse(res, text) if e.sub_type == "air_drone_strike"]
         assert strike.certainty == "asserted"  # the modal weighs the record, not the strikes
@@ -166,8 +165,8 @@ def test_a_country_wide_place_does_not_split_one_happening() -> None:
 
 
 def test_the_country_over_the_border_is_not_where_it_happened(res: Resources) -> None:
-    events = parse(res, "Gunmen stormed a camp for displaced families on the Syrian side of "
-                        "the border with Iraq on Tuesday, killing 11 people.")  # fmt: skip
+    events = parse(res, "Gunmen stormed a desert camp for displaced families close to the "
+                        "frontier with Iraq on Tuesday, killing 11 people.")  # fmt: skip
     assert all(e.place is None or e.place.country != "IQ" for e in events)
     events = parse(res, "Militants shelled Abu Kamal, on the border with Iraq, on Monday.")
     assert [e.place.name for e in events if e.place] == ["Abu Kamal"]
@@ -175,34 +174,33 @@ def test_the_country_over_the_border_is_not_where_it_happened(res: Resources) ->
 
 def test_the_agent_of_a_deed_participle_is_the_doer(res: Resources) -> None:
     # "killed" misread as a relative clause of "group" made the claimant the dead
-    events = parse(res, "A huge bomb blast claimed by the Islamic State group killed at least "
-                        "30 people on Friday in the city of Hasakah.")  # fmt: skip
+    events = parse(res, "A truck bomb claimed by the Islamic State group tore through a "
+                        "crowded market in Hasakah on Friday, killing at least 30 "
+                        "people.")  # fmt: skip
     (blast,) = [e for e in events if e.type == "remote_violence"]
     assert (blast.actor1, blast.fatalities) == ("isis", 30)
     # "led by" names a leader, not the one who struck
-    events = parse(res, "Aircraft of the coalition led by the United States struck a convoy "
-                        "near Al-Qaim on Sunday, state television said.")  # fmt: skip
+    events = parse(res, "Warplanes of the coalition led by the United States hit a fuel convoy "
+                        "outside Al-Qaim on Sunday, state television said.")  # fmt: skip
     assert [e.actor1 for e in events if e.sub_type == "air_drone_strike"] == ["us_led_coalition"]
 
 
 def test_a_doer_told_next_beats_the_story_most_named_fighter(res: Resources) -> None:
-    events = parse(res, "Air raids on a market in the town of Maarat al-Numan killed 17 "
-                        "civilians on Monday, a monitor said. The strikes on the market were "
-                        "carried out by Russian jets, the monitor said. The US-led coalition "
-                        "has struck Islamic State in the east of the country, and the "
-                        "coalition says it never flies over Idlib.")  # fmt: skip
+    events = parse(res, "Bombs dropped on a vegetable market in Maarat al-Numan killed 17 "
+                        "civilians on Monday, a monitor said. Those strikes were carried out "
+                        "by Russian jets, the monitor said. The US-led coalition hits Islamic "
+                        "State far to the east and says its planes keep out of Idlib.")  # fmt: skip
     lead = min((e for e in events if e.type == "remote_violence"), key=lambda e: e.evidence.start)
     assert (lead.actor1, lead.actor2, lead.fatalities) == ("russia_military", "civilians", 17)
 
 
 def test_a_lead_attack_without_a_doer_is_done_by_whom_the_story_blames(res: Resources) -> None:
-    events = parse(res, "A suspected gas attack killed 58 people in the rebel-held town of "
-                        "Khan Sheikhun on Tuesday, medics said. Dozens more were treated for "
-                        "breathing problems in clinics across Idlib province. The opposition "
-                        "blamed government forces for the attack, and rebels said they would "
-                        "respond.")  # fmt: skip
+    events = parse(res, "A suspected chlorine attack killed 21 people in the rebel-held "
+                        "village of Latamneh in Hama province on Thursday, doctors said. "
+                        "Scores more were treated for choking in field hospitals nearby. The "
+                        "opposition blamed government forces for the attack.")  # fmt: skip
     (gas,) = [e for e in events if e.sub_type == "chemical_weapon"]
-    assert (gas.actor1, gas.fatalities) == ("saa", 58)  # not the rebels who hold the town
+    assert (gas.actor1, gas.fatalities) == ("saa", 21)  # not the rebels who hold the village
 
 
 def test_a_blame_for_another_deed_gives_no_doer(res: Resources) -> None:
@@ -215,7 +213,7 @@ def test_a_blame_for_another_deed_gives_no_doer(res: Resources) -> None:
     lead = min((e for e in events if e.type == "remote_violence"), key=lambda e: e.evidence.start)
     assert lead.sub_type == "shelling_artillery_missile" and lead.actor1 not in gov
     # nor is the failure of a truce a deed of violence
-    events = parse(res, "Warplanes bombed the town of Saraqib in Idlib on Sunday, killing nine "
+    events = parse(res, "Warplanes pounded Kafr Nabl in Idlib on Sunday, killing nine "
                         "people, rescuers said. A civil defence worker said the town had been "
                         "hit before. The army blamed rebel groups for the collapse of the "
                         "truce.")  # fmt: skip
@@ -266,10 +264,10 @@ def test_allies_on_the_day_may_tell_one_happening(res: Resources) -> None:
 
 def test_a_retelling_sentence_lends_its_doer(res: Resources) -> None:
     # "the raids" only refers back (no new event), but it says who flew them
-    events = parse(res, "A barrage of strikes near a clinic in Idlib province killed at least "
-                        "12 civilians on Saturday, a monitor said. The monitor added that the "
-                        "raids were carried out by Russian warplanes. The US-led coalition, "
-                        "which strikes Islamic State further east, said the coalition had no "
-                        "aircraft over Idlib.")  # fmt: skip
+    events = parse(res, "A barrage of bombs near a clinic in Idlib province left at least 12 "
+                        "civilians dead at the weekend, a monitor reported. Those raids, it "
+                        "added, were carried out by Russian warplanes. The US-led coalition, "
+                        "busy with Islamic State further east, said none of its aircraft had "
+                        "been over Idlib.")  # fmt: skip
     lead = min((e for e in events if e.type == "remote_violence"), key=lambda e: e.evidence.start)
     assert (lead.actor1, lead.actor2, lead.fatalities) == ("russia_military", "civilians", 12)
