@@ -1010,9 +1010,7 @@ def anaphoric(tok: Any) -> bool:
 _CLOSERS = tuple(".!?\"'”’):;")
 
 
-def drop_repeated_headline(
-    document: Document, events: list[Event], ctx: Context | None = None
-) -> list[Event]:
+def drop_repeated_headline(document: Document, events: list[Event], ctx: Context) -> list[Event]:
     """A headline restated by the lead is one event: drop the headline's event when the
     body has another event of the same type (``retells``)."""
     heads = [e for e in events if headline(document, e)]
@@ -1028,7 +1026,7 @@ def headline(document: Document, event: Event) -> bool:
     return text == title or not (event.from_comment or text.endswith(_CLOSERS))
 
 
-def retells(head: Event, body: Event, ctx: Context | None = None) -> bool:
+def retells(head: Event, body: Event, ctx: Context) -> bool:
     """A body event tells the headline's happening again: the same type, or violence by
     the same doer ('Coalition attacks army position' over '... aircraft attacked ...'),
     unless both name days of their own that do not meet: a lead line the parser left
@@ -1040,7 +1038,7 @@ def retells(head: Event, body: Event, ctx: Context | None = None) -> bool:
         and head.actor1 is not None and head.actor1 == body.actor1
     )):  # fmt: skip
         return False
-    if ctx is None or not deed_dates(ctx, head):
+    if not deed_dates(ctx, head):
         return True
     if not deed_dates(ctx, body):  # a dated headline, retold without a day: only its own kind
         return head.type == body.type

@@ -1163,15 +1163,28 @@ RELATION_NOUNS = frozenset(
 )
 
 
+def served(tok: Any) -> bool:
+    """Whose forces they are: X of "forces loyal (allied) to X"."""
+    head = tok.head
+    return bool(
+        tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in ("loyal", "allied")
+    )
+
+
+def blamed_on(tok: Any) -> bool:
+    """The one held to blame: X of "the raid London blames on X"."""
+    head = tok.head
+    return bool(tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "blame")
+
+
 def served_or_blamed(tok: Any) -> bool:
     """The one forces serve or blame falls on: "forces loyal to X", "blamed it on X",
     "accused X of", "X was accused of"."""
-    head = tok.head
-    if tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in ("loyal", "allied"):
+    if served(tok) or blamed_on(tok):
         return True
-    if tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "blame":
-        return True
-    return tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ("accuse", "blame")
+    return bool(
+        tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in ("accuse", "blame")
+    )
 
 
 def person_name(tok: Any, name: str) -> str:
@@ -1192,10 +1205,8 @@ def agent_role(tok: Any) -> bool:
         return True
     if tok.dep_ == "pobj" and head.lower_ == "between" and head.head.lemma_ in RELATION_NOUNS:
         return True  # "relations between Baghdad and Ankara"
-    if tok.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ in ("loyal", "allied"):
-        return True  # "forces loyal to Assad": whose forces they are
-    if tok.dep_ == "pobj" and head.lower_ == "on" and head.head.lemma_.lower() == "blame":
-        return True  # "the raid London blames on Damascus": the one held to blame
+    if served(tok) or blamed_on(tok):
+        return True  # "forces loyal to Assad", "the raid London blames on Damascus"
     if any(
         c.dep_ == "relcl"
         and c.lemma_.lower() not in STATIVE_VERBS

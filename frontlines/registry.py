@@ -59,10 +59,10 @@ class Registry:
                     add_unique(keyed[key(form)], actor.id)
             for noun in actor.generic:
                 add_unique(generic[noun.lower()], actor.id)
-            for metonym in actor.metonyms:
+            for metonym in actor.metonyms:  # one actor a name: checked when loaded
                 self.by_metonym[metonym] = actor.id
                 if len(metonym) > SHORT_ALIAS:
-                    self.by_metonym_key.setdefault(key(metonym), actor.id)
+                    self.by_metonym_key[key(metonym)] = actor.id
         self.by_surface = dict(surface)
         self.by_key = dict(keyed)
         self.by_generic = dict(generic)
@@ -152,6 +152,14 @@ def parse_actors(path: str, raw: Any) -> dict[str, Actor]:
         for ref in refs:
             if ref not in actors:
                 raise DataFileError(path, f"actor {actor.id!r} refers to unknown actor {ref!r}")
+    metonym_of: dict[str, str] = {}
+    for actor in actors.values():
+        for metonym in actor.metonyms:
+            other = metonym_of.setdefault(key(metonym), actor.id)
+            if other != actor.id:  # one name standing for two actors could pick either
+                raise DataFileError(
+                    path, f"metonym {metonym!r} names both {other!r} and {actor.id!r}"
+                )
     return actors
 
 

@@ -168,6 +168,11 @@ def test_link_finds_towns_spacy_mislabels_and_daesh(res: Resources) -> None:
         ("- {id: x, name: X, kind: militia}\n- {id: x, name: Y, kind: militia}", "duplicate id"),
         ("- {id: x, kind: militia}", "name is required"),
         ("id: x", "expected a list"),
+        (
+            "- {id: x, name: X, kind: government, metonyms: [Damascus]}\n"
+            "- {id: y, name: Y, kind: government, metonyms: [damascus]}",
+            "names both 'x' and 'y'",
+        ),
     ],
 )
 def test_registry_schema_errors_say_what_is_wrong(tmp_path: Path, entry: str, problem: str) -> None:
