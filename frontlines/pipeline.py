@@ -20,9 +20,10 @@ from typing import Any
 
 from frontlines.annotate import annotate, load_nlp
 from frontlines.dedup import DuplicateIndex, mark_duplicates
-from frontlines.extract import Lexicon, extract
+from frontlines.extract import extract
 from frontlines.fuse import Fusion, fuse
 from frontlines.gazetteer import Gazetteer
+from frontlines.lexicon import Lexicon
 from frontlines.link import Linker
 from frontlines.models import Document, Event, Mention, Rejected
 from frontlines.read import RawInput, read_paths

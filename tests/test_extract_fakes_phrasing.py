@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from conftest import parse
 
-from frontlines.extract import default_lexicon, fatality_count, same_area
+from frontlines.extract import same_area
+from frontlines.lexicon import default_lexicon
 from frontlines.models import EventPlace
 from frontlines.pipeline import Resources
+from frontlines.tolls import fatality_count
 
 
 def toll(res: Resources, text: str) -> int | None:
