@@ -136,7 +136,7 @@ def extract(
         blamed = blames(ctx, linked.annotated.parts)
         events = blamed_by_story(ctx, story_doers(ctx, sides_by_story(events), lead), blamed, lead)
         events = [with_opponent(ctx, e) for e in events]
-        events = story_tolls(ctx, dated_by_retelling(ctx, dated_by_story(ctx, events), lead), lead)
+        events = story_tolls(ctx, dated_by_retelling(ctx, dated_by_story(ctx, events)), lead)
         events = placed_by_story(ctx, events)
         yield linked, tuple(merge_duplicates(drop_repeated_headline(doc, events, ctx)))
 
@@ -491,18 +491,15 @@ def dated_by_story(ctx: Context, events: list[Event]) -> list[Event]:
     return out
 
 
-def dated_by_retelling(ctx: Context, events: list[Event], lead: int) -> list[Event]:
-    """A headline or lead (before ``lead``) that names a toll without the day of the deed
-    ("a gas attack that killed 300 people, a rights group said on Tuesday") is dated by
-    the news day or the day of the saying; when a later sentence retells that toll with a
-    day of its own ("The attack on May 3 killed 300 people", ``retold_toll``), the
-    happening is that day's, and so is an undated telling of it before it (in the headline
-    or lead too, since the lead itself is)."""
+def dated_by_retelling(ctx: Context, events: list[Event]) -> list[Event]:
+    """An event that names a toll without the day of the deed ("a gas attack that killed
+    300 people, a rights group said on Tuesday") is dated by the news day or the day of
+    the saying; when a later sentence retells that toll with a day of its own ("The attack
+    on May 3 killed 300 people", ``retold_toll``), the happening is that day's, and so is
+    an undated telling of it earlier in the copy (a headline's)."""
     out = list(events)
     for i, event in enumerate(events):
-        if event.evidence.start >= lead or event.time_precision != "day" or (
-            (event.fatalities or 0) < 2 or deed_dates(ctx, event)
-        ):  # fmt: skip
+        if event.time_precision != "day" or (event.fatalities or 0) < 2 or deed_dates(ctx, event):
             continue
         for later in events[i + 1 :]:
             if (later.time_precision == "day" and str(later.date_end) < str(event.date_start)
@@ -525,8 +522,9 @@ _BACK_REFERENCE = re.compile(
 def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
     """A violent sentence with no date that refers back to a deed ("Toxic gas was used in
     the attack, which killed 100") is dated by the sentence before it when that sentence
-    tells a deed (``_DEED_WORD``), names its day and told no event of its own ("... the
-    crime committed in the town at dawn today"); a meeting or a letter dates nothing."""
+    names the day of a deed in the same clause as a deed word (``_DEED_WORD``) and told no
+    event of its own ("they said the atrocity took place at dawn on Tuesday"); a meeting or
+    a letter about the deed dates nothing."""
     if ctx.published is None:
         return events
     week = ((ctx.published - timedelta(days=6)).isoformat(), ctx.published.isoformat())
@@ -541,9 +539,15 @@ def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
         if not ends or any(start <= e.evidence.start < event.evidence.start for e in events):
             continue
         span = Evidence(start, event.evidence.start, text[start : event.evidence.start])
-        if not _DEED_WORD.search(span.text):
-            continue  # "the minister met his counterpart on Monday" dates no deed
-        days = [ctx.date_of(m) for m in deed_dates(ctx, replace(event, evidence=span))]
+        # the day must be the deed's: a deed word earlier in the date's own clause ("the
+        # atrocity took place before sunrise on Tuesday", not "ministers met on Tuesday to
+        # discuss the crime")
+        dated = deed_dates(ctx, replace(event, evidence=span))
+        days = [
+            ctx.date_of(m)
+            for m in dated
+            if _DEED_WORD.search(text, clause_start(text, start, m.start), m.start)
+        ]
         found = next((d for d in days if d is not None), None)
         if found is not None and found.precision == "day" and week[0] <= found.start.isoformat():
             out[i] = replace(event, date_start=found.start.isoformat(),
@@ -554,9 +558,18 @@ def dated_by_sentence_before(ctx: Context, events: list[Event]) -> list[Event]:
 _SENTENCE_END = re.compile(r"[.!?][\"'”’]?(?=\s|$)")
 _DEED_WORD = re.compile(
     r"\b(?:attack(?:s|ed)?|strikes?|struck|raids?|bomb\w*|shell\w*|massacres?|assault|blasts?|"
-    r"explosions?|crime|incident|atrocity|committed|carried out|killed|killing)\b",
+    r"explosions?|crime|incident|atrocity|carried out|killed|killing)\b",
     re.I,
 )
+
+
+def clause_start(text: str, start: int, at: int) -> int:
+    """Where the clause that holds offset ``at`` begins: after the last comma, semicolon or
+    colon since ``start``."""
+    cut = max(text.rfind(c, start, at) for c in ",;:")
+    return cut + 1 if cut >= 0 else start
+
+
 """A deed the sentence before tells, whose day an undated back-reference may take."""
 
 

@@ -23,7 +23,6 @@ actor holding a town, site or area of the theatre (``control_claim``, ``holder``
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from frontlines.dates import parse_iso
+from frontlines.gazetteer import distance_km
 from frontlines.models import Cluster, Contradiction, Control, Document, Event
 from frontlines.registry import Registry
 
@@ -73,15 +73,6 @@ class Group:
     id: str
     family: str
     members: list[Event] = field(default_factory=list)
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def window(event: Event) -> tuple[date, date] | None:

@@ -24,8 +24,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from frontlines.annotate import Annotated, Part
-from frontlines.fuse import distance_km
-from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer
+from frontlines.gazetteer import THEATRE_COUNTRIES, Gazetteer, distance_km
 from frontlines.models import Mention, Place
 from frontlines.normalize import is_latin, key
 from frontlines.registry import SHORT_ALIAS, Registry
@@ -668,7 +667,7 @@ class Linker:
             if city and city[0].feature != "country":
                 if city[0].country not in THEATRE_COUNTRIES:
                     return True
-                return place.country == city[0].country and place.admin1 == city[0].admin1
+                return place.country == city[0].country and near_or_in(city[0], place, SUBURB_KM)
             i = j
         return True
 
@@ -677,22 +676,20 @@ class Linker:
         "in the city of Aleppo"): in its governorate, or within SUBURB_KM of it (Douma "in
         Damascus" lies in another governorate, Rif Dimashq). The town is an exact gazetteer
         name, never a fuzzy one ("in Ramadan" is no Ramadi); true where none is named."""
-        if doc[i].lower_ == "the" and doc[i + 1 : i + 4].text.lower() == "city of":
-            i += 4
+        if doc[i].lower_ == "the" and doc[i + 1 : i + 3].text.lower() == "city of":
+            i += 3
         j = i
         while j < len(doc) and (is_capital(doc[j]) or (j > i and doc[j].lower_ in GLUE)):
             j += 1
         if j == i:
             return True
+        # "in Damascus countryside", "in Hasakeh province": the area around the city
+        reach = AREA_KM if j < len(doc) and doc[j].lower_ in AREA_WORDS else SUBURB_KM
         towns = [p for p in self.gazetteer.lookup(strip_det(doc[i:j].text))
                  if p.country in THEATRE_COUNTRIES and p.feature in TOWNS]  # fmt: skip
         if not towns or place.id in {t.id for t in towns}:
             return True
-        return any(
-            t.admin1 == place.admin1
-            or distance_km((t.lat, t.lon), (place.lat, place.lon)) <= SUBURB_KM
-            for t in towns
-        )
+        return any(near_or_in(t, place, reach) for t in towns)
 
     def refine(
         self,
@@ -1004,6 +1001,14 @@ def name_runs(doc: Any) -> Iterator[tuple[int, int]]:
         i = j
 
 
+def near_or_in(city: Place, place: Place, reach: float) -> bool:
+    """A place in the city's governorate or within ``reach`` km of the city (Douma and
+    Harasta, in Rif Dimashq, are suburbs of Damascus; Yabroud lies in its countryside)."""
+    if city.admin1 == place.admin1:
+        return True
+    return distance_km((city.lat, city.lon), (place.lat, place.lon)) <= reach
+
+
 def listed_end(doc: Any, e: int) -> int:
     """Where a list of names that starts before token ``e`` ends ("Midan, Sukkari and
     al-Jamiliyeh"): ``e`` itself when no other name follows."""
@@ -1057,6 +1062,11 @@ AREAS = frozenset({"governorate", "region"})
 """Features of areas (provinces, states, continents, seas), which GeoNames gives no
 population."""
 AGENT_SUFFIXES = frozenset("led backed funded supported allied sponsored trained".split())
+AREA_WORDS = frozenset({"countryside", "province", "governorate", "suburbs", "outskirts",
+                        "region", "area", "countryside's"})  # fmt: skip
+"""After a city: the area around it, which reaches past the city and its governorate."""
+AREA_KM = 120.0
+"""How far a town named "in CITY countryside / province" may lie from the city's point."""
 SUBURB_KM = 40.0
 """How far a suburb named "in CITY" may lie from the city's point (Douma, Harasta: 10 km)."""
 QUARTER_WORDS = frozenset("neighbourhood neighborhood district quarter suburb".split())

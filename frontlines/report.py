@@ -22,7 +22,7 @@ from pathlib import Path
 
 from frontlines.errors import UsageError
 from frontlines.export import EVENT_TYPE_LABELS, SUB_EVENT_TYPE_LABELS
-from frontlines.fuse import distance_km
+from frontlines.gazetteer import distance_km
 from frontlines.models import Control, Document, Event
 from frontlines.normalize import key
 from frontlines.registry import Registry

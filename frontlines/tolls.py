@@ -90,6 +90,8 @@ def fatality_count(lex: Lexicon, sent: Any) -> tuple[int | None, str | None]:
                    and not _WIDGET_BEFORE.search(text, 0, m.start("n"))), None)  # fmt: skip
     value = number_value(stated.group("n")) if stated else None
     singles = sum(1 for tok in sent if one_victim(tok))  # "a man and a girl were killed"
+    if singles and any(uncounted_many(tok) for tok in sent):
+        singles = 0  # "a woman and her children": how many is untold
     if value is not None and value <= 100_000:  # a headline the parser could not follow
         return max(value, singles), None  # "one father and his daughter died": two
     if singles:
@@ -277,6 +279,14 @@ def one_victim(tok: Any) -> bool:
     return node.dep_ in ("nsubjpass", "nsubj", "dobj") and bool(
         KILLED.fullmatch(node.head.text)
     ) and not wounded_near(node)  # fmt: skip
+
+
+def uncounted_many(tok: Any) -> bool:
+    """Victims listed with a single one but not counted: "her children", "his sons"."""
+    if tok.tag_ not in ("NNS", "NNPS") or tok.lemma_.lower() not in SINGLE_VICTIMS:
+        return False
+    listed = tok.dep_ == "conj" or any(c.dep_ == "conj" for c in tok.children)
+    return listed and not any(c.dep_ == "nummod" for c in tok.children)
 
 
 def killed_near(tok: Any) -> bool:

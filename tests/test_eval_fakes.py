@@ -259,7 +259,7 @@ def test_real_copy_province_or_city_beats_the_country_beside_it(res: Resources) 
     assert ev.place is not None and ev.place.admin1 == "Idlib"
     text = (
         "Mortar rounds landed in the Sulaymaniyah quarter of the Syrian city of Aleppo, "
-        "killing five."
+        "leaving five dead."
     )
     (shelled,) = events_of(res, text)
     assert shelled.place is not None and shelled.place.admin1 == "Aleppo"

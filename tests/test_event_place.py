@@ -9,13 +9,8 @@ from datetime import date
 
 from conftest import article, parse
 
-from frontlines.extract import (
-    Context,
-    caption_spans,
-    default_lexicon,
-    placed_by_story,
-    province_abroad,
-)
+from frontlines.extract import Context, caption_spans, placed_by_story, province_abroad
+from frontlines.lexicon import default_lexicon
 from frontlines.models import Event, EventPlace, Evidence, Place
 from frontlines.pipeline import Resources
 

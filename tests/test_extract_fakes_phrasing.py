@@ -78,6 +78,8 @@ def toll(res: Resources, text: str) -> int | None:
         # a possessive before a plural counts no one: how many is untold
         ("Their sons were killed in an air strike on the village.", None),
         ("His brothers died when a shell hit the house.", None),
+        ("A woman and her children were killed.", None),
+        ("A shell killed a man and his sons.", None),
     ],
 )
 def test_fatality_phrasing(res: Resources, text: str, expected: int | None) -> None:

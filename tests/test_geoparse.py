@@ -23,8 +23,7 @@ from frontlines.evaluate.geoparse import (
     read_corpus,
     score,
 )
-from frontlines.fuse import distance_km
-from frontlines.gazetteer import country_point
+from frontlines.gazetteer import country_point, distance_km
 from frontlines.pipeline import Resources
 
 GEOPARSING = Path(__file__).resolve().parents[2] / "shared" / "data" / "geoparsing"

@@ -65,7 +65,7 @@ def test_registry_lineage_and_dated_alliances(res: Resources) -> None:
 def test_gazetteer_resolves_theatre_spellings(
     res: Resources, name: str, lat: float, lon: float
 ) -> None:
-    from frontlines.fuse import distance_km
+    from frontlines.gazetteer import distance_km
 
     found = res.linker.resolve(name, {"SY"})
     assert found is not None, name
@@ -391,7 +391,12 @@ def test_link_a_quarter_in_a_city_is_no_namesake_elsewhere(res: Resources) -> No
                                                                          "163808")  # fmt: skip
     # a suburb in the next governorate is no namesake: Douma and Harasta lie in Rif Dimashq
     for text in ("Shells hit Douma in Damascus countryside on Monday.",
-                 "Jets struck Harasta in Damascus on Sunday."):  # fmt: skip
+                 "Jets struck Harasta in Damascus on Sunday.",
+                 "Shells hit the Douma suburb of Damascus on Monday.",
+                 "Jets hit Yabroud in Damascus province on Monday."):  # fmt: skip
         first = mentions(res, text)[0]
-        assert first[1] in ("Douma", "Harasta")
+        assert first[1] in ("Douma", "Harasta", "Yabroud")
         assert res.gazetteer.get(first[2] or "").admin1 == "Rif Dimashq"
+    # a namesake far from the province named after it is still no town there
+    far = mentions(res, "Clashes hit the village of Qassiab in Hasakeh province on Thursday.")
+    assert all(res.gazetteer.get(ref).admin1 == "Hasakah" for _, _, ref in far if ref)

@@ -11,7 +11,7 @@ import pytest
 from frontlines import pipeline
 from frontlines.evaluate.sample import doc_id_for as sample_doc_id
 from frontlines.evaluate.sample import load_expected, score_sample
-from frontlines.fuse import distance_km
+from frontlines.gazetteer import distance_km
 from frontlines.paths import data_file
 from frontlines.pipeline import IngestReport, Resources, ingest
 from frontlines.store import Store

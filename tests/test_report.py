@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from frontlines.cli import cli
 from frontlines.errors import UsageError
-from frontlines.fuse import distance_km
+from frontlines.gazetteer import distance_km
 from frontlines.pipeline import IngestReport, Resources
 from frontlines.report import (
     PLACE_RADIUS_KM,

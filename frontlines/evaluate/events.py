@@ -23,7 +23,7 @@ import yaml
 
 from frontlines.errors import DataFileError
 from frontlines.evaluate import metrics
-from frontlines.fuse import distance_km
+from frontlines.gazetteer import distance_km
 from frontlines.models import CERTAINTIES, Document, Event
 from frontlines.paths import data_file
 from frontlines.store import Store

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from frontlines.errors import DataFileError
 from frontlines.evaluate import metrics
-from frontlines.fuse import distance_km
+from frontlines.gazetteer import distance_km
 from frontlines.models import Document, Mention, Segment, content_id
 
 if TYPE_CHECKING:

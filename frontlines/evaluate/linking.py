@@ -26,8 +26,7 @@ from typing import Any, Literal
 import yaml
 
 from frontlines.errors import DataFileError
-from frontlines.fuse import distance_km
-from frontlines.gazetteer import Gazetteer
+from frontlines.gazetteer import Gazetteer, distance_km
 from frontlines.link import Linker, strip_det
 from frontlines.models import Document, Segment, content_id
 from frontlines.registry import Registry

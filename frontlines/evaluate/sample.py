@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from frontlines.fuse import distance_km
+from frontlines.gazetteer import distance_km
 from frontlines.models import Event
 from frontlines.paths import data_file
 from frontlines.store import Store
