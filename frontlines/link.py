@@ -674,8 +674,9 @@ class Linker:
     def within(self, doc: Any, i: int, place: Place) -> bool:
         """Whether a theatre place can lie in the town named at token ``i`` ("in Aleppo",
         "in the city of Aleppo"): in its governorate, or within SUBURB_KM of it (Douma "in
-        Damascus" lies in another governorate, Rif Dimashq). The town is an exact gazetteer
-        name, never a fuzzy one ("in Ramadan" is no Ramadi); true where none is named."""
+        Damascus" lies in another governorate, Rif Dimashq), AREA_KM where its countryside
+        or province is named. The town is an exact gazetteer name, never a fuzzy one ("in
+        Ramadan" is no Ramadi); true where none is named."""
         if doc[i].lower_ == "the" and doc[i + 1 : i + 3].text.lower() == "city of":
             i += 3
         j = i
