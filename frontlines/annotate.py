@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from frontlines.models import Document, SegmentKind
@@ -32,6 +32,12 @@ class Part:
     offset: int
     doc: Any  # spacy.tokens.Doc
     author: str | None = None
+
+    @cached_property
+    def text(self) -> str:
+        """The doc's text, joined once (spaCy rebuilds ``doc.text`` from its tokens on every
+        read)."""
+        return str(self.doc.text)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ class Context:
         """Where the copy runs a photo caption into its text (``caption_spans``)."""
         return caption_spans(self.document.text)
 
+    @cached_property
+    def leads(self) -> dict[int, frozenset[int]]:
+        """Headline and lead sentence starts of each body part by its offset (``in_lead``)."""
+        return {}
+
     def in_caption(self, at: int) -> bool:
         return any(start <= at < end for start, end in self.captions)
 
@@ -162,7 +167,7 @@ def second_sentence_end(parts: Sequence[Part]) -> int:
             finished += sent.text.rstrip().endswith(_CLOSERS)
             if finished == 2:
                 return int(part.offset + sent.end_char)
-        return int(part.offset + len(part.doc.text))
+        return int(part.offset + len(part.text))
     return 0
 
 
@@ -1266,7 +1271,7 @@ def token_actor(
         pos = part.offset + t.idx
         for m in mentions:
             if m.kind == "actor" and m.ref and m.start <= pos < m.end and (
-                holder or not _HELD.match(part.doc.text, m.end - part.offset)
+                holder or not _HELD.match(part.text, m.end - part.offset)
             ):  # fmt: skip
                 return m.ref
     return None
@@ -1340,7 +1345,7 @@ blast claimed by X"), unlike "a coalition led by X" or "an area held by X"."""
 def holds_only(part: Part, mentions: list[Mention], actor: str | None) -> bool:
     """Whether a sentence names an actor only as who holds the ground ("rebel-held")."""
     named = [m for m in mentions if m.kind == "actor" and m.ref == actor]
-    return bool(named) and all(_HELD.match(part.doc.text, m.end - part.offset) for m in named)
+    return bool(named) and all(_HELD.match(part.text, m.end - part.offset) for m in named)
 
 
 def held_by(tok: Any) -> bool:
@@ -1416,7 +1421,7 @@ def nearest_actor(
     pos = part.offset + tok.idx
     actors = [m for m in mentions if m.kind == "actor" and m.ref and m.ref != exclude
               and m.label != "metonym" and not _HELD.match(
-                  part.doc.text, m.end - part.offset)]  # fmt: skip  # "rebel-held" is a place
+                  part.text, m.end - part.offset)]  # fmt: skip  # "rebel-held" is a place
     side = [m for m in actors if (m.end <= pos if before else m.start > pos)]
     if not side:
         return None
@@ -1689,7 +1694,7 @@ def event_dates(
         return None, None, "unknown"
     if ctx.document.published_precision != "day":
         return None, None, "unknown"
-    if in_lead(part, sent, ctx.document.title):
+    if in_lead(ctx, part, sent):
         # the headline and lead of a report tell the news of the day
         return (ctx.published - timedelta(days=1)).isoformat(), ctx.published.isoformat(), "day"
     # no date in the sentence: reported in the days up to publication
@@ -1734,20 +1739,26 @@ def told_on(part: Part, mention: Mention) -> bool:
     return False
 
 
-def in_lead(part: Part, sent: Any, title: str | None = None) -> bool:
+def in_lead(ctx: Context, part: Part, sent: Any) -> bool:
     """Whether a sentence is the headline or the first sentence of the article body. A
     title the parser cut into pieces ("Monday 02 May 2016 Group: Jets Pound Town") is one
-    headline: the sentences that end within the copy's own title count once."""
+    headline: the sentences that end within the copy's own title count once. The lead of
+    a part is found once (``Context.leads``)."""
     if part.kind != "body" or part.offset > LEAD_OFFSET:
         return False
-    name = (title or "").strip()
-    at = part.doc.text.find(name) if name else -1
+    starts = ctx.leads.get(part.offset)
+    if starts is None:
+        starts = ctx.leads[part.offset] = lead_starts(part, (ctx.document.title or "").strip())
+    return sent.start in starts
+
+
+def lead_starts(part: Part, name: str) -> frozenset[int]:
+    """The token starts of the headline and lead sentences of a body part (``in_lead``)."""
+    at = part.text.find(name) if name else -1
     title_end = at + len(name) + 1 if at >= 0 and at + part.offset <= LEAD_OFFSET else -1
     told = [s for s in part.doc.sents if not scrap(s)]
     heads = [s for s in told if s.end_char <= title_end]  # a prefix of ``told``
-    if any(s.start == sent.start for s in heads):
-        return True
-    return any(s.start == sent.start for s in told[max(0, len(heads) - 1) :][:2])
+    return frozenset(s.start for s in (*heads, *told[max(0, len(heads) - 1) :][:2]))
 
 
 def scrap(sent: Any) -> bool:

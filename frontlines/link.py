@@ -391,7 +391,7 @@ class Linker:
             if tok.i in taken or tok.text not in ORG_PRONOUNS or tok.pos_ != "PRON":
                 continue
             offset = part.offset + tok.idx
-            inside = quoted(part.doc.text, tok.idx)
+            inside = quoted(part.text, tok.idx)
             # a quoted speaker is not the publisher because the publisher's 'we' came before
             near = [
                 m
