@@ -536,9 +536,12 @@ class Linker:
         placed += [(m.start, m.end) for m in mentions if m.kind == "actor" and m.ref]
         i = 0
         while i < len(doc):
+            if not doc[i].text[:1].isupper():  # both spans tried start with this token
+                i += 1
+                continue
             for n in (2, 1):
                 span = doc[i : i + n]
-                if len(span) < n or not span.text[:1].isupper():
+                if len(span) < n:
                     continue
                 place = self.gazetteer.demonym(span.text)
                 if place is None or span[-1].tag_ in ("NNS", "NNPS"):
